@@ -1,0 +1,92 @@
+"""Evaluate one model point: every width, branching ratio, lifetime and rate, as plain data.
+
+This is what ``threeportal point`` prints; numbers carry their unit in their key name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hepunits import GeV, MeV, cm2, mm, ps
+
+from .model import ModelPoint
+from .physics import (
+    br_k_to_mu_nuh,
+    branching_ratios,
+    ctau,
+    lifetime,
+    nuh_widths,
+    shrock_factor,
+    total_width,
+    zprime_widths,
+)
+from .physics.scattering import sigma_nue_per_electron, sigma_upscattering_c12
+
+__all__ = ["DEFAULT_E_NU", "evaluate_point"]
+
+#: Default neutrino energy for the upscattering comparison: the NuMI low-energy peak.
+DEFAULT_E_NU: float = 3.0 * GeV
+
+
+def _scalar(value: Any) -> float:
+    return float(np.asarray(value).reshape(-1)[0])
+
+
+def _decay_block(widths: dict[str, np.ndarray]) -> dict[str, Any]:
+    total = total_width(widths)
+    return {
+        "widths_MeV": {name: _scalar(w) / MeV for name, w in widths.items()},
+        "total_width_MeV": _scalar(total) / MeV,
+        "branching_ratios": {name: _scalar(b) for name, b in branching_ratios(widths).items()},
+        "lifetime_ps": _scalar(lifetime(total)) / ps,
+        "ctau_mm": _scalar(ctau(total)) / mm,
+    }
+
+
+def evaluate_point(model: ModelPoint, E_nu: float = DEFAULT_E_NU) -> dict[str, Any]:
+    """All physics quantities of a single model point.
+
+    Parameters
+    ----------
+    model : ModelPoint
+        A scalar model point (masses in MeV).
+    E_nu : float
+        Neutrino energy for the upscattering comparison, hepunits energy (default 3 GeV).
+
+    Returns
+    -------
+    dict
+        Keys ``inputs``, ``nu_h``, ``zprime``, ``production``, ``scattering``; every
+        dimensional number has its unit in its key name (JSON-serialisable).
+    """
+    inputs = {
+        "m_nuh_MeV": _scalar(model.m_nuh) / MeV,
+        "m_zprime_MeV": _scalar(model.m_zprime) / MeV,
+        "U_eh2": _scalar(model.U_eh2),
+        "U_muh2": _scalar(model.U_muh2),
+        "U_tauh2": _scalar(model.U_tauh2),
+        "U_Dh2": _scalar(model.U_Dh2),
+        "chi2": _scalar(model.chi2),
+        "g_prime": _scalar(model.g),
+        "v_phi_MeV": None if model.v_phi is None else _scalar(model.v_phi) / MeV,
+        "nature": model.nature,
+        "E_nu_GeV": E_nu / GeV,
+    }
+    sigma_up = sigma_upscattering_c12(
+        E_nu, model.m_nuh, model.m_zprime, model.chi2, model.g, model.U_Dh2, model.U_muh2
+    )
+    return {
+        "inputs": inputs,
+        "nu_h": _decay_block(nuh_widths(model)),
+        "zprime": _decay_block(zprime_widths(model)),
+        "production": {
+            "BR_K_to_mu_nuh": _scalar(br_k_to_mu_nuh(model.m_nuh, model.U_muh2)),
+            "shrock_rho": _scalar(shrock_factor(model.m_nuh)),
+        },
+        "scattering": {
+            "E_nu_GeV": E_nu / GeV,
+            "sigma_upscattering_C12_cm2": _scalar(sigma_up) / cm2,
+            "sigma_nue_per_electron_cm2": _scalar(sigma_nue_per_electron(E_nu)) / cm2,
+        },
+    }

@@ -1,0 +1,67 @@
+import numpy as np
+import pytest
+from hepunits import GeV, MeV, m, mm
+
+from threeportal.physics.kinematics import (
+    decay_probability,
+    kallen,
+    lab_decay_length,
+    mean_decay_probability_two_body,
+    two_body_energy,
+    two_body_momentum,
+)
+
+
+def test_kallen_symmetric_and_known_value():
+    assert kallen(1.0, 0.0, 0.0) == 1.0
+    assert kallen(3.0, 1.0, 0.5) == kallen(1.0, 0.5, 3.0)
+
+
+def test_two_body_energy_momentum_on_shell():
+    parent, m1, m2 = 493.677 * MeV, 105.66 * MeV, 300 * MeV
+    e1 = two_body_energy(parent, m1, m2)
+    p = two_body_momentum(parent, m1, m2)
+    assert e1**2 - p**2 == pytest.approx(m1**2, rel=1e-12)
+    e2 = two_body_energy(parent, m2, m1)
+    assert e1 + e2 == pytest.approx(parent, rel=1e-14)
+    assert two_body_momentum(100 * MeV, 60 * MeV, 50 * MeV) == 0.0
+
+
+def test_decay_probability_limits_without_overflow():
+    assert decay_probability(37.5 * m, np.inf) == 0.0
+    assert decay_probability(37.5 * m, 0.0) == 1.0
+    tiny = decay_probability(1.0 * mm, 1e30 * mm)
+    assert tiny == pytest.approx(1e-30, rel=1e-12)  # expm1 keeps precision
+    assert decay_probability(1e30 * mm, 1.0 * mm) == 1.0
+
+
+def test_lab_decay_length_is_boosted_ctau():
+    energy, mass, width = 10 * GeV, 100 * MeV, 1e-12 * MeV
+    from threeportal.physics.kinematics import ctau
+
+    gamma_beta = np.sqrt(energy**2 - mass**2) / mass
+    assert lab_decay_length(energy, mass, width) == pytest.approx(gamma_beta * ctau(width))
+
+
+def test_averaged_probability_against_analytic_average():
+    """Uniform energy average of 1 - exp(-L/(k p)) compared with scipy quad (independent)."""
+    from scipy.integrate import quad
+
+    parent_e, parent_m = 75 * GeV, 493.677 * MeV
+    rest_e = two_body_energy(parent_m, 300 * MeV, 105.66 * MeV)
+    rest_p = two_body_momentum(parent_m, 300 * MeV, 105.66 * MeV)
+    width = 3e-11 * MeV
+    got = mean_decay_probability_two_body(
+        37.5 * m, parent_e, parent_m, rest_e, rest_p, 300 * MeV, width
+    )
+    gamma = parent_e / parent_m
+    beta = np.sqrt(1 - 1 / gamma**2)
+    lo, hi = gamma * (rest_e - beta * rest_p), gamma * (rest_e + beta * rest_p)
+    ref = quad(
+        lambda e: decay_probability(37.5 * m, lab_decay_length(e, 300 * MeV, width)), lo, hi
+    )[0] / (hi - lo)
+    assert got == pytest.approx(ref, rel=1e-6)
+    # a non-linear average is not the mean-energy value
+    mean_energy = gamma * rest_e
+    crude = decay_probability(37.5 * m, lab_decay_length(mean_energy, 300 * MeV, width))
+    assert abs(got - crude) / crude > 1e-3
