@@ -143,8 +143,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
-    errors: list[type[Exception]] = [UsageError, UnitError, ModelError]
-    return tuple(errors)
+    from .constraints import ConstraintError
+    from .data import DataFileError
+
+    return (UsageError, UnitError, ModelError, ConstraintError, DataFileError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from hepunits import GeV, MeV, cm2, mm, ps
 
+from .constraints import REGISTRY, Inputs, evaluate_constraints
 from .model import ModelPoint
 from .physics import (
     br_k_to_mu_nuh,
@@ -44,7 +45,9 @@ def _decay_block(widths: dict[str, np.ndarray]) -> dict[str, Any]:
     }
 
 
-def evaluate_point(model: ModelPoint, E_nu: float = DEFAULT_E_NU) -> dict[str, Any]:
+def evaluate_point(
+    model: ModelPoint, E_nu: float = DEFAULT_E_NU, inputs: Inputs | None = None
+) -> dict[str, Any]:
     """All physics quantities of a single model point.
 
     Parameters
@@ -53,14 +56,17 @@ def evaluate_point(model: ModelPoint, E_nu: float = DEFAULT_E_NU) -> dict[str, A
         A scalar model point (masses in MeV).
     E_nu : float
         Neutrino energy for the upscattering comparison, hepunits energy (default 3 GeV).
+    inputs : Inputs, optional
+        Experimental inputs for the constraint layers (default: the shipped ones).
 
     Returns
     -------
     dict
-        Keys ``inputs``, ``nu_h``, ``zprime``, ``production``, ``scattering``; every
+        Keys ``inputs``, ``nu_h``, ``zprime``, ``production``, ``scattering`` and
+        ``constraints`` (one entry per layer, absent where the layer is); every
         dimensional number has its unit in its key name (JSON-serialisable).
     """
-    inputs = {
+    echo = {
         "m_nuh_MeV": _scalar(model.m_nuh) / MeV,
         "m_zprime_MeV": _scalar(model.m_zprime) / MeV,
         "U_eh2": _scalar(model.U_eh2),
@@ -76,8 +82,19 @@ def evaluate_point(model: ModelPoint, E_nu: float = DEFAULT_E_NU) -> dict[str, A
     sigma_up = sigma_upscattering_c12(
         E_nu, model.m_nuh, model.m_zprime, model.chi2, model.g, model.U_Dh2, model.U_muh2
     )
+    layers = evaluate_constraints(
+        model, options={"upscattering": {"E_nu": f"{E_nu / GeV!r} GeV"}}, inputs=inputs
+    )
+    constraints = {}
+    for name, result in layers.items():
+        constraint = REGISTRY[name]
+        summary = constraint.point_summary(result, constraint.resolve_options(
+            {"E_nu": f"{E_nu / GeV!r} GeV"} if name == "upscattering" else None
+        ))
+        if summary is not None:
+            constraints[name] = summary
     return {
-        "inputs": inputs,
+        "inputs": echo,
         "nu_h": _decay_block(nuh_widths(model)),
         "zprime": _decay_block(zprime_widths(model)),
         "production": {
@@ -89,4 +106,5 @@ def evaluate_point(model: ModelPoint, E_nu: float = DEFAULT_E_NU) -> dict[str, A
             "sigma_upscattering_C12_cm2": _scalar(sigma_up) / cm2,
             "sigma_nue_per_electron_cm2": _scalar(sigma_nue_per_electron(E_nu)) / cm2,
         },
+        "constraints": constraints,
     }

@@ -50,7 +50,7 @@ def test_averaged_probability_against_analytic_average():
     parent_e, parent_m = 75 * GeV, 493.677 * MeV
     rest_e = two_body_energy(parent_m, 300 * MeV, 105.66 * MeV)
     rest_p = two_body_momentum(parent_m, 300 * MeV, 105.66 * MeV)
-    width = 3e-11 * MeV
+    width = 1e-12 * MeV  # lab decay length of order 37.5 m
     got = mean_decay_probability_two_body(
         37.5 * m, parent_e, parent_m, rest_e, rest_p, 300 * MeV, width
     )

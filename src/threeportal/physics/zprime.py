@@ -106,7 +106,7 @@ def width_zprime_to_nuh_nuh(
     m_zprime = np.asarray(m_zprime, float)
     r = (np.asarray(m_nuh, float) / m_zprime) ** 2
     beta = _velocity(m_zprime, m_nuh)
-    shape = beta**3 if nature == "majorana" else beta * (1.0 - r)
+    shape = beta**3 if nature == "majorana" else beta * np.clip(1.0 - r, 0.0, None)
     coupling = np.asarray(g_prime, float) ** 2 * np.asarray(U_Dh2, float) ** 2
     return coupling * m_zprime * shape / (24.0 * np.pi)
 

@@ -1,0 +1,82 @@
+"""The Fig. 3 layers: one module per layer, each a registered :class:`Constraint`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..model import ModelPoint
+from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask
+from .e141 import E141
+from .inputs import DEFAULT_INPUTS, Inputs
+from .lifetimes import LIFETIMES
+from .na48_2 import NA48_2
+from .na62 import NA62_EE, NA62_MUMU
+from .peak_search import PEAK_SEARCH
+from .upscattering import UPSCATTERING
+
+__all__ = [
+    "DEFAULT_INPUTS",
+    "REGISTRY",
+    "Constraint",
+    "ConstraintError",
+    "EvaluationContext",
+    "Field",
+    "Inputs",
+    "Mask",
+    "evaluate_constraints",
+    "get_constraint",
+]
+
+#: Every layer, by name, in drawing order (regions first, curves on top).
+REGISTRY: dict[str, Constraint] = {
+    c.name: c for c in (PEAK_SEARCH, UPSCATTERING, NA48_2, E141, NA62_EE, NA62_MUMU, LIFETIMES)
+}
+
+
+def get_constraint(name: str) -> Constraint:
+    """The registered constraint ``name``; ConstraintError lists the allowed names."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise ConstraintError(
+            f"constraint {name!r} is unknown; allowed: {', '.join(REGISTRY)}"
+        ) from None
+
+
+def evaluate_constraints(
+    model: ModelPoint,
+    names: Sequence[str] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    inputs: Inputs | None = None,
+) -> dict[str, dict[str, Field | Mask]]:
+    """Evaluate layers on a model grid (or point), sharing the decay quantities.
+
+    Parameters
+    ----------
+    model : ModelPoint
+        The grid (broadcastable arrays) or a single point.
+    names : sequence of str, optional
+        Layers to evaluate (default: all registered).
+    options : mapping, optional
+        Per-layer option overrides, ``{layer: {option: value}}``.
+    inputs : Inputs, optional
+        Experimental inputs (default: the shipped ones).
+
+    Returns
+    -------
+    dict
+        ``{layer: {field_or_mask_name: Field | Mask}}``.
+    """
+    names = list(REGISTRY) if names is None else list(names)
+    options = options or {}
+    for layer in options:
+        if layer not in names:
+            get_constraint(layer)  # unknown name -> error listing the allowed ones
+    inputs = inputs if inputs is not None else Inputs()
+    context = EvaluationContext(model=model, inputs=inputs)
+    results = {}
+    for name in names:
+        constraint = get_constraint(name)
+        results[name] = constraint.evaluate(context, constraint.resolve_options(options.get(name)))
+    return results

@@ -1,0 +1,51 @@
+"""E141 dark-photon beam-dump limit in (m_Z', epsilon) applied to epsilon = c_W chi.
+
+Default: excluded where epsilon lies between the lower and upper edges of the published
+band at m_Z'. Option ``br_scaled``: use epsilon sqrt(BR(Z' -> e+e-)) instead, an approximate
+account of the invisible Z' decays of this model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from ..constants import C_W
+from .base import Constraint, EvaluationContext, Field, Mask
+
+__all__ = ["E141"]
+
+
+def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, Field | Mask]:
+    band = ctx.inputs.limit("e141_limit")
+    m_z = ctx.model.m_zprime
+    epsilon = C_W * ctx.model.chi
+    if options["br_scaled"]:
+        epsilon = epsilon * np.sqrt(ctx.decays.zprime_branching_ratios["ee"])
+    inside = band.in_range(m_z)
+    safe_m = np.where(inside, m_z, band.x_min)
+    lower = band.interpolate(band.lower_column, safe_m)
+    upper = band.interpolate(band.upper_column, safe_m)
+    excluded = ctx.full(inside & (epsilon >= lower) & (epsilon <= upper))
+    return {
+        "e141_epsilon": Field(
+            ctx.full(epsilon), "1", "dark-photon epsilon compared with the E141 band", ()
+        ),
+        "e141_excluded": Mask(excluded, f"excluded by E141 ({band.citation})"),
+    }
+
+
+def _summary(result: dict[str, Field | Mask], options: Mapping[str, Any]) -> Any:
+    return {"excluded": bool(np.asarray(result["e141_excluded"].values).reshape(-1)[0])}
+
+
+E141 = Constraint(
+    name="e141",
+    label="E141",
+    style={"kind": "region", "facecolor": "khaki", "edgecolor": "darkgoldenrod", "alpha": 0.6},
+    options={"br_scaled": False},
+    evaluate=_evaluate,
+    point_summary=_summary,
+)

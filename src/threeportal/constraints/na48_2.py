@@ -1,0 +1,71 @@
+"""NA48/2 bound from BR(K+ -> mu+ nu e+ e-, m_ee > 140 MeV) (Sec. IV A b, Eq. 27).
+
+The new-physics branching ratio into mu+ nu e+ e- with m_ee = m_Z' > 140 MeV is
+BR(K+ -> mu+ nu_h) BR(nu_h -> nu Z') BR(Z' -> ee) P_prompt, where P_prompt counts decays of
+nu_h and then Z' within the vertex length (NA48/2 kaons at 60 GeV/c). Excluded where it
+exceeds a fraction (default 20%) of the measured value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from ..physics.production import br_k_to_mu_nuh
+from .base import Constraint, EvaluationContext, Field, Mask
+from ..units import parse_quantity
+from .na62 import cascade_decay_probability, kaon_momentum
+
+__all__ = ["NA48_2"]
+
+
+def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, Field | Mask]:
+    na48 = ctx.inputs.experiment("na48_2")
+    measured = na48.get("br_mu_nu_ee")
+    fraction = options["fraction"]
+    fraction = na48.get("allowed_fraction") if fraction is None else float(fraction)
+    vertex = options["vertex_length"]
+    name = "constraints.na48_2.vertex_length"
+    vertex = na48.get("vertex_length") if vertex is None else parse_quantity(vertex, "m", name=name)
+    _, p_prompt = cascade_decay_probability(ctx, vertex, kaon_momentum(na48), options["decay_mode"])
+    decays = ctx.decays
+    signal = ctx.full(
+        br_k_to_mu_nuh(ctx.model.m_nuh, ctx.model.U_muh2, shrock=options["shrock"])
+        * decays.nuh_branching_ratios["nu_zprime"]
+        * decays.zprime_branching_ratios["ee"]
+        * p_prompt
+    )
+    domain = ctx.full(ctx.model.m_zprime > na48.get("m_ee_threshold"))
+    level = fraction * measured
+    return {
+        "na48_2_br_signal": Field(
+            signal, "1",
+            "new-physics BR(K+ -> mu+ nu e+ e-) with m_ee = m_Z' above the NA48/2 threshold",
+            (level,), domain,
+        ),
+        "na48_2_excluded": Mask(
+            (signal > level) & domain,
+            f"new physics exceeds {fraction:.0%} of the NA48/2 measured branching ratio",
+        ),
+    }
+
+
+def _summary(result: dict[str, Field | Mask], options: Mapping[str, Any]) -> Any:
+    signal = result["na48_2_br_signal"]
+    inside = bool(np.asarray(signal.domain).reshape(-1)[0])
+    return {
+        "BR_signal": float(np.asarray(signal.values).reshape(-1)[0]) if inside else 0.0,
+        "excluded": bool(np.asarray(result["na48_2_excluded"].values).reshape(-1)[0]),
+    }
+
+
+NA48_2 = Constraint(
+    name="na48_2",
+    label=r"NA48/2 $K^+\to\mu^+\nu e^+e^-$",
+    style={"kind": "region", "facecolor": "tab:red", "edgecolor": "darkred", "alpha": 0.45},
+    options={"fraction": None, "vertex_length": None, "decay_mode": "mean", "shrock": True},
+    evaluate=_evaluate,
+    point_summary=_summary,
+)

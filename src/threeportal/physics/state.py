@@ -1,0 +1,89 @@
+"""Decay quantities of a model (point or grid), each computed once and shared by all layers."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..model import ModelPoint
+from .decays import branching_ratios, total_width
+from .kinematics import lifetime
+from .nuh import nuh_widths
+from .zprime import zprime_widths
+
+__all__ = ["DecayState", "VISIBLE_ZPRIME_CHANNELS"]
+
+#: Z' channels that leave a visible (charged) pair in a detector.
+VISIBLE_ZPRIME_CHANNELS = ("ee", "mumu", "pipi")
+#: nu_h dark channels that are visible without an on-shell Z'.
+_VISIBLE_NUH_DIRECT = ("nu_ee_zprime", "nu_mumu_zprime", "nu_rho")
+
+
+class DecayState:
+    """Widths, totals, branching ratios and lifetimes of nu_h and Z' for one model.
+
+    Every attribute is computed on first use and cached, so layers evaluated on the same
+    grid share the work. Widths in MeV, lifetimes in hepunits time.
+    """
+
+    def __init__(self, model: ModelPoint) -> None:
+        self.model = model
+
+    @cached_property
+    def nuh_widths(self) -> dict[str, NDArray[np.float64]]:
+        """Partial widths of nu_h (MeV)."""
+        return nuh_widths(self.model)
+
+    @cached_property
+    def zprime_widths(self) -> dict[str, NDArray[np.float64]]:
+        """Partial widths of Z' (MeV)."""
+        return zprime_widths(self.model)
+
+    @cached_property
+    def nuh_total_width(self) -> NDArray[np.float64]:
+        """Total width of nu_h (MeV)."""
+        return total_width(self.nuh_widths)
+
+    @cached_property
+    def zprime_total_width(self) -> NDArray[np.float64]:
+        """Total width of Z' (MeV)."""
+        return total_width(self.zprime_widths)
+
+    @cached_property
+    def nuh_branching_ratios(self) -> dict[str, NDArray[np.float64]]:
+        """Branching ratios of nu_h."""
+        return branching_ratios(self.nuh_widths)
+
+    @cached_property
+    def zprime_branching_ratios(self) -> dict[str, NDArray[np.float64]]:
+        """Branching ratios of Z'."""
+        return branching_ratios(self.zprime_widths)
+
+    @cached_property
+    def nuh_lifetime(self) -> NDArray[np.float64]:
+        """Proper lifetime of nu_h (hepunits time; ``/ ps`` for picoseconds)."""
+        return lifetime(self.nuh_total_width)
+
+    @cached_property
+    def zprime_lifetime(self) -> NDArray[np.float64]:
+        """Proper lifetime of Z' (hepunits time)."""
+        return lifetime(self.zprime_total_width)
+
+    @cached_property
+    def zprime_visible_fraction(self) -> NDArray[np.float64]:
+        """BR(Z' -> e+e-, mu+mu-, pi+pi-)."""
+        br = self.zprime_branching_ratios
+        return sum(br[c] for c in VISIBLE_ZPRIME_CHANNELS)
+
+    @cached_property
+    def nuh_cascade_visible_fraction(self) -> NDArray[np.float64]:
+        """BR(nu_h -> nu Z') BR(Z' -> visible): the two-step visible cascade."""
+        return self.nuh_branching_ratios["nu_zprime"] * self.zprime_visible_fraction
+
+    @cached_property
+    def nuh_direct_visible_fraction(self) -> NDArray[np.float64]:
+        """Visible nu_h dark decays without an on-shell Z' (off-shell Z', rho)."""
+        br = self.nuh_branching_ratios
+        return sum(br[c] for c in _VISIBLE_NUH_DIRECT)
