@@ -6,7 +6,7 @@ import pytest
 
 from threeportal.cli import main
 
-ARGS = ['m_nuh=300 MeV', 'm_zprime=150 MeV', "U_muh2=1e-6", "chi2=1e-8", "g_prime=1"]
+ARGS = ["m_nuh=300 MeV", "m_zprime=150 MeV", "U_muh2=1e-6", "chi2=1e-8", "g_prime=1"]
 
 
 def run_json(capsys, *extra):
@@ -19,14 +19,20 @@ def test_json_keys_and_units(capsys):
     assert set(out) == {"inputs", "nu_h", "zprime", "production", "scattering", "constraints"}
     for block in ("nu_h", "zprime"):
         assert set(out[block]) == {
-            "widths_MeV", "total_width_MeV", "branching_ratios", "lifetime_ps", "ctau_mm"
+            "widths_MeV",
+            "total_width_MeV",
+            "branching_ratios",
+            "lifetime_ps",
+            "ctau_mm",
         }
     assert {"nu_zprime", "nu_ee_zprime", "nu_ee_sm"} <= set(out["nu_h"]["widths_MeV"])
     assert {"ee", "mumu", "nunu"} <= set(out["zprime"]["widths_MeV"])
     assert out["nu_h"]["widths_MeV"]["nu_ee_zprime"] == 0.0  # Z' on-shell here
     assert set(out["production"]) == {"BR_K_to_mu_nuh", "shrock_rho"}
     assert set(out["scattering"]) == {
-        "E_nu_GeV", "sigma_upscattering_C12_cm2", "sigma_nue_per_electron_cm2"
+        "E_nu_GeV",
+        "sigma_upscattering_C12_cm2",
+        "sigma_nue_per_electron_cm2",
     }
     assert out["inputs"]["g_prime"] == 1.0
     assert out["scattering"]["E_nu_GeV"] == 3.0
@@ -46,8 +52,15 @@ def test_constraints_block(capsys):
 
 
 def test_v_phi_and_energy_are_parsed(capsys):
-    args = ['m_nuh=0.3 GeV', 'm_zprime=150 MeV', "U_muh2=1e-6", "chi2=1e-8",
-            "v_phi=266.67 MeV", "E_nu=5 GeV", "--json"]
+    args = [
+        "m_nuh=0.3 GeV",
+        "m_zprime=150 MeV",
+        "U_muh2=1e-6",
+        "chi2=1e-8",
+        "v_phi=266.67 MeV",
+        "E_nu=5 GeV",
+        "--json",
+    ]
     assert main(["point", *args]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["inputs"]["g_prime"] == pytest.approx(150 / 266.67)
@@ -64,20 +77,31 @@ def test_table_output(capsys):
 @pytest.mark.parametrize(
     ("bad", "named"),
     [
-        (["m_nuh=300", 'm_zprime=150 MeV', "g_prime=1"], "m_nuh"),
-        (['m_nuh=300 furlong', 'm_zprime=150 MeV', "g_prime=1"], "m_nuh"),
-        (['m_nuh=300 ps', 'm_zprime=150 MeV', "g_prime=1"], "m_nuh"),
-        (['m_nuh=300 MeV', 'm_zprime=150 MeV', "g_prime=abc"], "g_prime"),
-        (['m_nuh=300 MeV', 'm_zprime=150 MeV', "g_prime=nan"], "g_prime"),
-        (['m_nuh=300 MeV', 'm_zprime=150 MeV'], "g_prime"),
-        (['m_nuh=300 MeV', 'm_zprime=150 MeV', "g_prime=1", "colour=red"], "colour"),
-        (['m_zprime=150 MeV', "g_prime=1"], "m_nuh"),
-        (['m_nuh=-3 MeV', 'm_zprime=150 MeV', "g_prime=1"], "m_nuh"),
-        (['m_nuh=300 MeV', 'm_zprime=150 MeV', "g_prime=1", "U_muh2=2"], "U_muh2"),
-        (['m_nuh=300 MeV', 'm_zprime=150 MeV', "g_prime=1", "nature=weyl"], "nature"),
+        (["m_nuh=300", "m_zprime=150 MeV", "g_prime=1"], "m_nuh"),
+        (["m_nuh=300 furlong", "m_zprime=150 MeV", "g_prime=1"], "m_nuh"),
+        (["m_nuh=300 ps", "m_zprime=150 MeV", "g_prime=1"], "m_nuh"),
+        (["m_nuh=300 MeV", "m_zprime=150 MeV", "g_prime=abc"], "g_prime"),
+        (["m_nuh=300 MeV", "m_zprime=150 MeV", "g_prime=nan"], "g_prime"),
+        (["m_nuh=300 MeV", "m_zprime=150 MeV"], "g_prime"),
+        (["m_nuh=300 MeV", "m_zprime=150 MeV", "g_prime=1", "colour=red"], "colour"),
+        (["m_zprime=150 MeV", "g_prime=1"], "m_nuh"),
+        (["m_nuh=-3 MeV", "m_zprime=150 MeV", "g_prime=1"], "m_nuh"),
+        (["m_nuh=300 MeV", "m_zprime=150 MeV", "g_prime=1", "U_muh2=2"], "U_muh2"),
+        (["m_nuh=300 MeV", "m_zprime=150 MeV", "g_prime=1", "nature=weyl"], "nature"),
     ],
 )
 def test_bad_arguments_one_line_exit_2(capsys, bad, named):
     assert main(["point", *bad]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and named in err and "Traceback" not in err
+
+
+def test_data_list_and_show(capsys):
+    assert main(["data", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "na62_2017_umu2" in listing and "arXiv:1712.00297" in listing
+    assert main(["data", "show", "na48_2"]) == 0
+    assert "br_mu_nu_ee" in capsys.readouterr().out
+    assert main(["data", "show", "no_such_input"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no_such_input" in err

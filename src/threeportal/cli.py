@@ -11,7 +11,6 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-
 from .model import ModelError, ModelPoint
 from .units import UnitError, parse_quantity
 
@@ -70,14 +69,14 @@ def parse_point_arguments(tokens: Sequence[str]) -> tuple[ModelPoint, float]:
             values[key] = _number(key, text)
     for key in ("m_nuh", "m_zprime"):
         if key not in values:
-            raise UsageError(f"{key}: required (a mass with its unit, e.g. {key}=\"300 MeV\")")
+            raise UsageError(f'{key}: required (a mass with its unit, e.g. {key}="300 MeV")')
     if "chi" in values:
         if "chi2" in values:
             raise UsageError("chi/chi2: give one of chi and chi2, not both")
         values["chi2"] = values.pop("chi") ** 2
     E_nu = values.pop("E_nu", DEFAULT_E_NU)
     if E_nu <= 0:
-        raise UsageError("E_nu: the neutrino energy must be > 0 (e.g. E_nu=\"3 GeV\")")
+        raise UsageError('E_nu: the neutrino energy must be > 0 (e.g. E_nu="3 GeV")')
     return ModelPoint(**values), E_nu
 
 
@@ -88,18 +87,24 @@ def _print_table(result: dict[str, Any]) -> None:
         print(f"  {key:<22} {value}")
     for block, title in (("nu_h", "nu_h decays"), ("zprime", "Z' decays")):
         data = result[block]
-        print(f"\n{title}: total width {data['total_width_MeV']:.4e} MeV, "
-              f"lifetime {data['lifetime_ps']:.4e} ps, c tau {data['ctau_mm']:.4e} mm")
+        print(
+            f"\n{title}: total width {data['total_width_MeV']:.4e} MeV, "
+            f"lifetime {data['lifetime_ps']:.4e} ps, c tau {data['ctau_mm']:.4e} mm"
+        )
         print(f"  {'channel':<18} {'width [MeV]':>12} {'BR':>12}")
         for name, width in data["widths_MeV"].items():
             print(f"  {name:<18} {width:12.4e} {data['branching_ratios'][name]:12.4e}")
     prod = result["production"]
-    print(f"\nproduction: BR(K+ -> mu+ nu_h) = {prod['BR_K_to_mu_nuh']:.4e}"
-          f" (Shrock rho = {prod['shrock_rho']:.4f})")
+    print(
+        f"\nproduction: BR(K+ -> mu+ nu_h) = {prod['BR_K_to_mu_nuh']:.4e}"
+        f" (Shrock rho = {prod['shrock_rho']:.4f})"
+    )
     sc = result["scattering"]
-    print(f"scattering at E_nu = {sc['E_nu_GeV']:g} GeV:"
-          f" sigma(nu_mu C -> nu_h C) = {sc['sigma_upscattering_C12_cm2']:.4e} cm^2,"
-          f" sigma(nu_mu e) = {sc['sigma_nue_per_electron_cm2']:.4e} cm^2 per electron")
+    print(
+        f"scattering at E_nu = {sc['E_nu_GeV']:g} GeV:"
+        f" sigma(nu_mu C -> nu_h C) = {sc['sigma_upscattering_C12_cm2']:.4e} cm^2,"
+        f" sigma(nu_mu e) = {sc['sigma_nue_per_electron_cm2']:.4e} cm^2 per electron"
+    )
     if "constraints" in result:
         print("\nconstraints")
         for name, value in result["constraints"].items():
@@ -122,6 +127,18 @@ def _json_default(value: object) -> Any:
     raise TypeError(f"not JSON-serialisable: {value!r}")
 
 
+def _cmd_data(args: argparse.Namespace) -> int:
+    from .data import format_listing, format_show
+
+    if args.action == "list":
+        print(format_listing())
+        return 0
+    if not args.name:
+        raise UsageError("data show: give NAME (a shipped input, see 'threeportal data list')")
+    print(format_show(args.name))
+    return 0
+
+
 # --- main ---------------------------------------------------------------------------------
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="threeportal", description=__doc__.splitlines()[0])
@@ -139,6 +156,11 @@ def _build_parser() -> argparse.ArgumentParser:
     point.add_argument("parameters", nargs="*", metavar="key=value")
     point.add_argument("--json", action="store_true", help="print one JSON object")
     point.set_defaults(handler=_cmd_point)
+
+    data = sub.add_parser("data", help="list or show the shipped experimental inputs")
+    data.add_argument("action", choices=("list", "show"))
+    data.add_argument("name", nargs="?", help="shipped input name or file path (for show)")
+    data.set_defaults(handler=_cmd_data)
     return parser
 
 
@@ -167,4 +189,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

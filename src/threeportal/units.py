@@ -9,7 +9,9 @@ import hepunits
 
 __all__ = ["UnitError", "parse_quantity", "unit_value"]
 
-_QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*\*?\s*([A-Za-z_][\w^]*)\s*$")
+_QUANTITY = re.compile(
+    r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*\*?\s*([A-Za-z_][\w^]*)\s*$"
+)
 
 
 class UnitError(ValueError):
@@ -69,10 +71,43 @@ def parse_quantity(text: str | float | int, dimension_of: str, *, name: str = "v
 
 _DIMENSION_GROUPS = (
     {"eV", "keV", "MeV", "GeV", "TeV", "PeV", "joule", "J", "erg"},
-    {"m", "mm", "cm", "km", "um", "nm", "fm", "pm", "micrometer", "nanometer",
-     "meter", "millimeter", "centimeter", "kilometer", "femtometer", "fermi", "angstrom"},
-    {"s", "ms", "us", "ns", "ps", "fs", "second", "millisecond", "microsecond",
-     "nanosecond", "picosecond", "femtosecond", "minute", "hour", "day", "year"},
+    {
+        "m",
+        "mm",
+        "cm",
+        "km",
+        "um",
+        "nm",
+        "fm",
+        "pm",
+        "micrometer",
+        "nanometer",
+        "meter",
+        "millimeter",
+        "centimeter",
+        "kilometer",
+        "femtometer",
+        "fermi",
+        "angstrom",
+    },
+    {
+        "s",
+        "ms",
+        "us",
+        "ns",
+        "ps",
+        "fs",
+        "second",
+        "millisecond",
+        "microsecond",
+        "nanosecond",
+        "picosecond",
+        "femtosecond",
+        "minute",
+        "hour",
+        "day",
+        "year",
+    },
     {"m2", "cm2", "mm2", "km2", "barn", "mbarn", "ubarn", "nbarn", "pbarn", "fbarn", "abarn"},
 )
 

@@ -16,8 +16,16 @@ from threeportal.physics.nuh import (
 
 def eq9(m_nuh, m_zprime, chi2, g, U_D2, U2, factor):
     """Paper Eq. 9 (Majorana normalisation) times the Dirac/Majorana factor."""
-    return factor * U_D2 * U2 * E_CHARGE**2 * C_W2 * chi2 * g**2 * m_nuh**5 / (
-        384 * np.pi**3 * m_zprime**4
+    return (
+        factor
+        * U_D2
+        * U2
+        * E_CHARGE**2
+        * C_W2
+        * chi2
+        * g**2
+        * m_nuh**5
+        / (384 * np.pi**3 * m_zprime**4)
     )
 
 
@@ -39,9 +47,13 @@ def test_dilepton_integral_against_quad():
         x, big_r = (ml / m) ** 2, (m_z / m) ** 2
 
         def integrand(u, x=x, big_r=big_r):
-            return (1 - u) ** 2 * (0.5 + u) * (1 + 2 * x / u) * np.sqrt(1 - 4 * x / u) / (
-                u - big_r
-            ) ** 2
+            return (
+                (1 - u) ** 2
+                * (0.5 + u)
+                * (1 + 2 * x / u)
+                * np.sqrt(1 - 4 * x / u)
+                / (u - big_r) ** 2
+            )
 
         ref = quad(integrand, 4 * x if x > 0 else 1e-300, 1, epsabs=0, epsrel=1e-11)[0]
         assert offshell_dilepton_integral(m, m_z, ml) == pytest.approx(ref, rel=1e-6)
@@ -71,8 +83,13 @@ def test_on_shell_and_off_shell_split():
 
 
 def test_chi_and_g_zero_give_exactly_the_standard_hnl():
-    kw = dict(m_nuh=np.array([50.0, 150.0, 300.0, 380.0]) * MeV, m_zprime=100 * MeV,
-              U_muh2=1e-6, U_eh2=2e-7, U_tauh2=1e-7)
+    kw = dict(
+        m_nuh=np.array([50.0, 150.0, 300.0, 380.0]) * MeV,
+        m_zprime=100 * MeV,
+        U_muh2=1e-6,
+        U_eh2=2e-7,
+        U_tauh2=1e-7,
+    )
     point = ModelPoint(**kw, chi2=0.0, g_prime=0.0)
     widths = nuh_widths(point)
     for name in ("nu_zprime", "nu_ee_zprime", "nu_mumu_zprime", "nu_rho"):
@@ -91,8 +108,13 @@ def test_closed_channels_are_exactly_zero():
 
 
 def test_dirac_is_half_majorana():
-    kw = dict(m_nuh=300 * MeV, m_zprime=np.array([100.0, 600.0]) * MeV, U_muh2=1e-6,
-              chi2=1e-6, g_prime=0.5)
+    kw = dict(
+        m_nuh=300 * MeV,
+        m_zprime=np.array([100.0, 600.0]) * MeV,
+        U_muh2=1e-6,
+        chi2=1e-6,
+        g_prime=0.5,
+    )
     dirac = total_width(nuh_widths(ModelPoint(**kw, nature="dirac")))
     majorana = total_width(nuh_widths(ModelPoint(**kw, nature="majorana")))
     assert majorana == pytest.approx(2 * dirac, rel=1e-12)

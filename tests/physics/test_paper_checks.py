@@ -4,12 +4,11 @@ import numpy as np
 import pytest
 from hepunits import MeV, ps
 
-from threeportal.constants import M_K_PLUS, M_MUON
+from threeportal.constants import M_ELECTRON, M_K_PLUS, M_MUON
 from threeportal.model import ModelPoint
 from threeportal.physics import lifetime, shrock_factor
 from threeportal.physics.nuh import ess_function, width_nuh_to_nu_zprime
 from threeportal.physics.zprime import width_zprime_to_leptons
-from threeportal.constants import M_ELECTRON
 
 
 def test_ess_function_endpoints_and_maximum():
@@ -27,9 +26,7 @@ def test_ess_function_vanishes_like_fifth_power_near_one():
     assert ratio[0] == pytest.approx(ratio[1], rel=0.15)
 
 
-@pytest.mark.parametrize(
-    ("full_phase_space", "expected_ps"), [(False, 1.7), (True, 1.80)]
-)
+@pytest.mark.parametrize(("full_phase_space", "expected_ps"), [(False, 1.7), (True, 1.80)])
 def test_nuh_lifetime_eq22(full_phase_space, expected_ps):
     """Eq. 22-23: 1.7 ps for |U_Dh U_muh|^2 = 1e-10, 300 MeV, g' = 0.375, m_Z' = 100 MeV."""
     m_zprime = 100 * MeV
@@ -38,11 +35,13 @@ def test_nuh_lifetime_eq22(full_phase_space, expected_ps):
         width = width_nuh_to_nu_zprime(300 * MeV, m_zprime, 0.375, 1.0, 1e-10, 0.5)
     else:
         tiny = 1e-6 * MeV
-        width = width_nuh_to_nu_zprime(300 * MeV, tiny, 0.375, 1.0, 1e-10, 0.5) * (
-            tiny / m_zprime
-        ) ** 2
+        width = (
+            width_nuh_to_nu_zprime(300 * MeV, tiny, 0.375, 1.0, 1e-10, 0.5) * (tiny / m_zprime) ** 2
+        )
     # the paper prints two significant digits
-    assert lifetime(width) / ps == pytest.approx(expected_ps, abs=0.05 if expected_ps < 1.75 else 0.01)
+    assert lifetime(width) / ps == pytest.approx(
+        expected_ps, abs=0.05 if expected_ps < 1.75 else 0.01
+    )
 
 
 def test_zprime_lifetime_eq24():

@@ -9,8 +9,9 @@ from threeportal.physics.zprime import pion_form_factor2
 
 
 def default_point(U_muh2, m_zprime=150 * MeV):
-    return ModelPoint(m_nuh=300 * MeV, m_zprime=m_zprime, U_muh2=U_muh2, chi2=1e-8,
-                      v_phi=266.67 * MeV)
+    return ModelPoint(
+        m_nuh=300 * MeV, m_zprime=m_zprime, U_muh2=U_muh2, chi2=1e-8, v_phi=266.67 * MeV
+    )
 
 
 def test_invisible_takes_over_between_1e5_and_1e3():
@@ -48,8 +49,9 @@ def test_pion_form_factor_normalised_and_peaked():
 
 def test_nu_nuh_and_pair_widths_massless_limit():
     """For m_nuh -> 0 both reduce to the nu nubar width with |U_Dh|^2 replacing a mixing."""
-    p = ModelPoint(m_nuh=1e-3 * MeV, m_zprime=500 * MeV, U_muh2=0.01, U_Dh2=0.5, chi2=0.0,
-                   g_prime=1.0)
+    p = ModelPoint(
+        m_nuh=1e-3 * MeV, m_zprime=500 * MeV, U_muh2=0.01, U_Dh2=0.5, chi2=0.0, g_prime=1.0
+    )
     w = zprime_widths(p)
     # nunu ∝ U_light^4, nu_nuh ∝ 2 U_light^2 U_Dh^2, nuh_nuh ∝ U_Dh^4
     assert w["nu_nuh"] / w["nunu"] == pytest.approx(2 * 0.5 / 0.01, rel=1e-6)

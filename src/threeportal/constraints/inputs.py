@@ -104,7 +104,8 @@ class Inputs:
         digest = hashlib.sha256()
         for key in sorted(self.mapping):
             loaded = (
-                load_limit(self.mapping[key]) if key.endswith("_limit")
+                load_limit(self.mapping[key])
+                if key.endswith("_limit")
                 else load_experiment(self.mapping[key])
             )
             digest.update(f"{key}={loaded.sha256}\n".encode())

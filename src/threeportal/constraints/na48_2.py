@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from ..physics.production import br_k_to_mu_nuh
-from .base import Constraint, EvaluationContext, Field, Mask
 from ..units import parse_quantity
+from .base import Constraint, EvaluationContext, Field, Mask
 from .na62 import cascade_decay_probability, kaon_momentum
 
 __all__ = ["NA48_2"]
@@ -41,9 +41,11 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
     level = fraction * measured
     return {
         "na48_2_br_signal": Field(
-            signal, "1",
+            signal,
+            "1",
             "new-physics BR(K+ -> mu+ nu e+ e-) with m_ee = m_Z' above the NA48/2 threshold",
-            (level,), domain,
+            (level,),
+            domain,
         ),
         "na48_2_excluded": Mask(
             (signal > level) & domain,

@@ -58,26 +58,38 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
         p_vis = visible_probability(
             ctx, experiment, "paper" if mode == "paper" else "lifetime-" + options["decay_mode"]
         )
-        surviving = 1.0 - p_vis * (1.0 - eps_miss)
+        surviving = (1.0 - p_vis) + p_vis * eps_miss  # = 1 - P_vis (1 - eps_miss)
         u2 = ctx.model.U_muh2
         ratio = ctx.full(u2 * surviving / bound)
         original = ctx.full(u2 / bound)
         cite = limit.citation
         out[f"peak_search_{key}_ratio"] = Field(
-            ratio, "1", f"|U_muh|^2 f / published limit ({cite}); excluded above 1",
-            (1.0,), domain,
+            ratio,
+            "1",
+            f"|U_muh|^2 f / published limit ({cite}); excluded above 1",
+            (1.0,),
+            domain,
         )
         out[f"peak_search_{key}_original_ratio"] = Field(
-            original, "1", f"|U_muh|^2 / published limit, no reinterpretation ({cite})",
-            (1.0,), domain,
+            original,
+            "1",
+            f"|U_muh|^2 / published limit, no reinterpretation ({cite})",
+            (1.0,),
+            domain,
         )
         out[f"peak_search_{key}_limit_U2"] = Field(
-            ctx.full(bound), "1", f"published 90% CL limit on |U_muN|^2 at m_nuh ({cite})",
-            (), domain,
+            ctx.full(bound),
+            "1",
+            f"published 90% CL limit on |U_muN|^2 at m_nuh ({cite})",
+            (),
+            domain,
         )
         out[f"peak_search_{key}_surviving_fraction"] = Field(
-            ctx.full(surviving), "1", "fraction of nu_h events surviving the visible-decay veto",
-            (), domain,
+            ctx.full(surviving),
+            "1",
+            "fraction of nu_h events surviving the visible-decay veto",
+            (),
+            domain,
         )
         out[f"peak_search_{key}_excluded"] = Mask(
             (ratio > 1.0) & domain, f"excluded by the reinterpreted {key} peak search"
@@ -93,15 +105,17 @@ def _summary(result: dict[str, Field | Mask], options: Mapping[str, Any]) -> Any
     for key in options["experiments"]:
         ratio = result[f"peak_search_{key}_ratio"]
         inside = bool(np.asarray(ratio.domain).reshape(-1)[0])
-        surviving = float(np.asarray(result[f"peak_search_{key}_surviving_fraction"].values)
-                          .reshape(-1)[0])
+        surviving = float(
+            np.asarray(result[f"peak_search_{key}_surviving_fraction"].values).reshape(-1)[0]
+        )
         limit = result[f"peak_search_{key}_limit_U2"]
         limit_u2 = float(np.asarray(limit.values).reshape(-1)[0]) if inside else None
         summary[key] = {
             "limit_U2": limit_u2,
             "surviving_fraction": surviving,
-            "excluded": bool(np.asarray(result[f"peak_search_{key}_excluded"].values)
-                             .reshape(-1)[0]),
+            "excluded": bool(
+                np.asarray(result[f"peak_search_{key}_excluded"].values).reshape(-1)[0]
+            ),
         }
     return summary
 

@@ -28,9 +28,9 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
     ratio = ctx.full(sigma_up / (Z_CARBON * sigma_nue_per_electron(energy)))
     return {
         "upscattering_ratio_to_nue": Field(
-            ratio, "1",
-            "sigma(nu_mu C -> nu_h C) / (6 sigma(nu_mu e -> nu_mu e)) at E_nu "
-            f"= {options['E_nu']}",
+            ratio,
+            "1",
+            f"sigma(nu_mu C -> nu_h C) / (6 sigma(nu_mu e -> nu_mu e)) at E_nu = {options['E_nu']}",
             (1.0,),
         ),
         "upscattering_dominates": Mask(ratio > 1.0, "upscattering on carbon beats nu-e"),

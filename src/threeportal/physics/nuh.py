@@ -105,8 +105,12 @@ def width_nuh_to_nu_ll_offshell(
     if integral is None:
         integral = offshell_dilepton_integral(m_nuh, m_zprime, m_lepton)
     coupling = (
-        E_CHARGE**2 * C_W2 * np.asarray(chi2, float) * np.asarray(g_prime, float) ** 2
-        * np.asarray(U_Dh2, float) * U_light_D2
+        E_CHARGE**2
+        * C_W2
+        * np.asarray(chi2, float)
+        * np.asarray(g_prime, float) ** 2
+        * np.asarray(U_Dh2, float)
+        * U_light_D2
     )
     return majorana_factor * coupling * m_nuh * integral / (96.0 * np.pi**3)
 
@@ -130,8 +134,12 @@ def width_nuh_to_nu_rho(
     open_ = (r < 1.0) & (m_zprime > m_nuh)
     phase = np.where(open_, (1.0 - r) ** 2 * (0.5 + r), 0.0)
     coupling = (
-        E_CHARGE**2 * C_W2 * np.asarray(chi2, float) * np.asarray(g_prime, float) ** 2
-        * np.asarray(U_Dh2, float) * U_light_D2
+        E_CHARGE**2
+        * C_W2
+        * np.asarray(chi2, float)
+        * np.asarray(g_prime, float) ** 2
+        * np.asarray(U_Dh2, float)
+        * U_light_D2
     )
     return majorana_factor * coupling * m_nuh**3 * F_RHO**2 * phase / (16.0 * np.pi * m_zprime**4)
 
@@ -144,10 +152,10 @@ def ess_function(x: ArrayLike) -> NDArray[np.float64]:
     """
     x = np.asarray(x, float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_term = np.where(x > 0, 24.0 * x**3 * (1.0 - x + x**2) * np.log(np.where(x > 0, x, 1)), 0)
-    poly = (
-        1.0 + 2.0 * x - 8.0 * x**2 + 18.0 * x**3 - 18.0 * x**5 + 8.0 * x**6 - 2.0 * x**7 - x**8
-    )
+        log_term = np.where(
+            x > 0, 24.0 * x**3 * (1.0 - x + x**2) * np.log(np.where(x > 0, x, 1)), 0
+        )
+    poly = 1.0 + 2.0 * x - 8.0 * x**2 + 18.0 * x**3 - 18.0 * x**5 + 8.0 * x**6 - 2.0 * x**7 - x**8
     return np.clip(poly + log_term, 0.0, None)
 
 
@@ -163,8 +171,12 @@ def width_nu5_to_nu4_ee(
     """Gamma(nu_5 -> nu_4 e+ e-), Eq. 8 (electron mass neglected, heavy Z'), in MeV."""
     m5 = np.asarray(m5, float)
     coupling = (
-        E_CHARGE**2 * C_W2 * np.asarray(chi2, float) * np.asarray(g_prime, float) ** 2
-        * np.asarray(U_D5_2, float) * np.asarray(U_D4_2, float)
+        E_CHARGE**2
+        * C_W2
+        * np.asarray(chi2, float)
+        * np.asarray(g_prime, float) ** 2
+        * np.asarray(U_D5_2, float)
+        * np.asarray(U_D4_2, float)
     )
     x = np.clip(np.asarray(m4, float) / m5, 0.0, 1.0)
     return coupling * ess_function(x) * m5**5 / (384.0 * np.pi**3 * np.asarray(m_zprime) ** 4)
@@ -191,8 +203,6 @@ def nuh_widths(model: ModelPoint) -> dict[str, NDArray[np.float64]]:
         ),
         "nu_rho": width_nuh_to_nu_rho(model.m_nuh, model.m_zprime, *args, f),
     }
-    widths.update(
-        standard_widths(model.m_nuh, model.U_eh2, model.U_muh2, model.U_tauh2, f)
-    )
+    widths.update(standard_widths(model.m_nuh, model.U_eh2, model.U_muh2, model.U_tauh2, f))
     shape = model.shape
     return {name: np.broadcast_to(w, shape).astype(float) for name, w in widths.items()}

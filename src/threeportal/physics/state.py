@@ -13,7 +13,7 @@ from .kinematics import lifetime
 from .nuh import nuh_widths
 from .zprime import zprime_widths
 
-__all__ = ["DecayState", "VISIBLE_ZPRIME_CHANNELS"]
+__all__ = ["VISIBLE_ZPRIME_CHANNELS", "DecayState"]
 
 #: Z' channels that leave a visible (charged) pair in a detector.
 VISIBLE_ZPRIME_CHANNELS = ("ee", "mumu", "pipi")

@@ -83,7 +83,9 @@ def width_zprime_to_nu_nuh(
     U_Dh2: ArrayLike,
     U_light_D2: ArrayLike,
 ) -> NDArray[np.float64]:
-    """Gamma(Z' -> nu_h nubar + nubar_h nu): 2 g'^2 |U_Dh|^2 sum|U_Di|^2 m_Z' (1-x)^2 (1+x/2)/(24 pi).
+    """Gamma(Z' -> nu_h nubar + nubar_h nu) from the left-handed dark current.
+
+    Gamma = 2 g'^2 |U_Dh|^2 sum|U_Di|^2 m_Z' (1 - x)^2 (1 + x/2) / (24 pi).
 
     The left-handed current of Eq. 11 with one massless daughter; x = m_nuh^2 / m_Z'^2;
     exactly 0 for m_Z' <= m_nuh.
