@@ -65,7 +65,8 @@ def offshell_dilepton_integral(
     m_nuh, m_zprime = np.asarray(m_nuh, float), np.asarray(m_zprime, float)
     x = (m_lepton / m_nuh) ** 2
     big_r = (m_zprime / m_nuh) ** 2
-    u0 = np.minimum(4.0 * x, 1.0)
+    open_ = (big_r >= 1.0) & (4.0 * x < 1.0)
+    u0 = np.where(4.0 * x < 1.0, 4.0 * x, 0.0)  # closed channels integrate a dummy range
     total = np.zeros(np.broadcast_shapes(u0.shape, big_r.shape))
     # u = u0 + (1 - u0)(3t^2 - 2t^3) clusters nodes at both ends: it removes the square-root
     # threshold at u = 4x and resolves the propagator scale R - 1 near u = 1.
@@ -74,9 +75,9 @@ def offshell_dilepton_integral(
         jac = 6.0 * (1.0 - u0) * t * (1.0 - t)
         vel = np.sqrt(np.clip(1.0 - 4.0 * x / u, 0.0, None))
         num = (1.0 - u) ** 2 * (0.5 + u) * (1.0 + 2.0 * x / u) * vel
-        den = np.where(big_r >= 1.0, (u - big_r) ** 2, 1.0)
+        den = np.where(big_r >= 1.0, (u - big_r) ** 2, 1.0)  # u < 1 <= R at every node
         total = total + w * jac * num / den
-    return np.where((big_r >= 1.0) & (4.0 * x < 1.0), total, 0.0)
+    return np.where(open_, total, 0.0)
 
 
 def width_nuh_to_nu_ll_offshell(
