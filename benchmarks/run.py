@@ -1,0 +1,134 @@
+"""Benchmarks of threeportal (run with ``make bench``).
+
+Measures, in one run on this machine, and writes ``benchmarks/results.json``:
+(a) grid points per second for all Fig. 3 layers at 100^2, 300^2 and 1000^2, one worker;
+(b) the ratio against a naive baseline written here (a Python loop over grid points, with
+    ``scipy.integrate.quad`` for the upscattering integral and scalar formulas for the
+    rest), both on the 100 x 100 grid;
+(c) the speed-up of a 1000 x 1000 scan with 2 workers over 1 worker;
+(d) the peak resident memory of this process.
+Timings are ratios within one run; absolute numbers depend on the (shared) machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from hepunits import GeV, MeV
+from scipy.integrate import quad
+
+from threeportal.constraints import REGISTRY, Inputs, evaluate_constraints
+from threeportal.model import ModelPoint
+from threeportal.physics.scattering import (
+    dsigma_dQ2_upscattering,
+    sigma_nue_per_electron,
+    upscattering_q2_limits,
+)
+
+HERE = Path(__file__).resolve().parent
+E_NU = 3.0 * GeV
+
+
+def left_panel(n: int) -> ModelPoint:
+    """The fig3-left plane on an n x n grid."""
+    return ModelPoint(
+        m_nuh=np.linspace(150.0, 388.0, n).reshape(-1, 1) * MeV,
+        m_zprime=150.0 * MeV,
+        U_muh2=np.logspace(-10, -2, n).reshape(1, -1),
+        chi2=1e-8,
+        v_phi=266.67 * MeV,
+    )
+
+
+def best_time(func, repeat: int) -> float:
+    """Smallest wall time of ``repeat`` calls (the least disturbed by other load)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def vectorised_rate(n: int, inputs: Inputs) -> float:
+    model = left_panel(n)
+    seconds = best_time(lambda: evaluate_constraints(model, inputs=inputs), 3 if n < 1000 else 1)
+    return n * n / seconds
+
+
+def naive_rate(n: int, inputs: Inputs) -> float:
+    """Python loop over points; quad for the upscattering cross section."""
+    masses = np.linspace(150.0, 388.0, n) * MeV
+    mixings = np.logspace(-10, -2, n)
+    others = [name for name in REGISTRY if name != "upscattering"]
+    sigma_e = float(sigma_nue_per_electron(E_NU))
+    start = time.perf_counter()
+    for m in masses:
+        for u2 in mixings:
+            point = ModelPoint(m_nuh=m, m_zprime=150.0 * MeV, U_muh2=u2, chi2=1e-8,
+                               v_phi=266.67 * MeV)
+            evaluate_constraints(point, others, inputs=inputs)
+            q2_min, q2_max = upscattering_q2_limits(E_NU, m)
+            sigma = quad(
+                lambda q2, m=m, u2=u2, g=float(point.g): float(
+                    dsigma_dQ2_upscattering(q2, E_NU, m, 150.0 * MeV, 1e-8, g, 1.0, u2)
+                ),
+                float(q2_min), float(q2_max), limit=200,
+            )[0]
+            _ = sigma / (6 * sigma_e) > 1.0
+    return n * n / (time.perf_counter() - start)
+
+
+def scan_rate(n: int, jobs: int, tile: int) -> float:
+    from threeportal.scans import load_card, run_scan
+
+    card = load_card("fig3-left", [f"axes.x.n={n}", f"axes.y.n={n}"])
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "bench.h5"
+        start = time.perf_counter()
+        run_scan(card, output=out, jobs=jobs, tile=tile, quiet=True, force=True)
+        return n * n / (time.perf_counter() - start)
+
+
+def main() -> int:
+    cores = os.cpu_count() or 1
+    inputs = Inputs()
+    evaluate_constraints(left_panel(10), inputs=inputs)  # load data files, warm caches
+    results: dict = {"cores": cores, "points_per_second": {}}
+    print(f"threeportal benchmarks on {cores} cores (all Fig. 3 layers, fig3-left plane)")
+    for n in (100, 300, 1000):
+        rate = vectorised_rate(n, inputs)
+        results["points_per_second"][str(n)] = rate
+        print(f"  {n:>4} x {n:<4} one worker: {rate:12.3e} points/s "
+              f"({n * n / rate:.3f} s per grid)")
+    naive = naive_rate(100, inputs)
+    results["naive_points_per_second_100"] = naive
+    results["baseline_ratio"] = results["points_per_second"]["100"] / naive
+    print(f"  naive loop + quad, 100 x 100: {naive:12.3e} points/s; "
+          f"vectorised is {results['baseline_ratio']:.0f} x faster")
+    try:
+        one = scan_rate(1000, 1, 250)
+        two = scan_rate(1000, 2, 250)
+        results["scan_points_per_second_1000"] = {"1": one, "2": two}
+        results["speedup_2_workers"] = two / one
+        print(f"  scan 1000 x 1000: 1 worker {one:.3e} points/s, 2 workers {two:.3e} points/s,"
+              f" speed-up {two / one:.2f}")
+    except ImportError as err:  # the scan engine is not installed
+        print(f"  scan speed-up skipped: {err}", file=sys.stderr)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    results["peak_memory_MiB"] = peak_kib / 1024
+    print(f"  peak memory of this process: {peak_kib / 1024:.0f} MiB")
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written {HERE / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
