@@ -105,3 +105,9 @@ def test_data_list_and_show(capsys):
     assert main(["data", "show", "no_such_input"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no_such_input" in err
+
+
+def test_doctor_reports_healthy_install(capsys):
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "all load and match MANIFEST.sha256" in out and "status: ok" in out

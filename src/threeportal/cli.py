@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -139,6 +140,53 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    import importlib.metadata as metadata
+    import platform
+
+    from ._version import __version__
+    from .data import shipped_inputs, verify_shipped
+
+    print(
+        f"threeportal {__version__} on Python {platform.python_version()} "
+        f"({platform.machine()}, {os.cpu_count()} cores)"
+    )
+    missing = []
+    for package in (
+        "numpy",
+        "scipy",
+        "matplotlib",
+        "joblib",
+        "h5py",
+        "hepunits",
+        "particle",
+        "contourpy",
+        "tqdm",
+        "distributed",
+        "xarray",
+        "h5netcdf",
+    ):
+        try:
+            print(f"  {package:<12} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            optional = package in ("distributed", "xarray", "h5netcdf")
+            print(f"  {package:<12} not installed{' (optional)' if optional else ''}")
+            if not optional:
+                missing.append(package)
+    problems = verify_shipped()
+    print(
+        f"shipped data files: {len(shipped_inputs())}, "
+        f"{'all load and match MANIFEST.sha256' if not problems else 'PROBLEMS:'}"
+    )
+    for problem in problems:
+        print(f"  {problem}")
+    if missing:
+        print(f"missing required packages: {', '.join(missing)}")
+    healthy = not problems and not missing
+    print("status: ok" if healthy else "status: broken installation")
+    return 0 if healthy else 1
+
+
 # --- main ---------------------------------------------------------------------------------
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="threeportal", description=__doc__.splitlines()[0])
@@ -161,6 +209,9 @@ def _build_parser() -> argparse.ArgumentParser:
     data.add_argument("action", choices=("list", "show"))
     data.add_argument("name", nargs="?", help="shipped input name or file path (for show)")
     data.set_defaults(handler=_cmd_data)
+
+    doctor = sub.add_parser("doctor", help="check the installation and the shipped data")
+    doctor.set_defaults(handler=_cmd_doctor)
     return parser
 
 
