@@ -82,15 +82,13 @@ def evaluate_point(
     sigma_up = sigma_upscattering_c12(
         E_nu, model.m_nuh, model.m_zprime, model.chi2, model.g, model.U_Dh2, model.U_muh2
     )
-    layers = evaluate_constraints(
-        model, options={"upscattering": {"E_nu": f"{E_nu / GeV!r} GeV"}}, inputs=inputs
-    )
+    overrides = {"upscattering": {"E_nu": f"{E_nu / GeV!r} GeV"}}
+    layers = evaluate_constraints(model, options=overrides, inputs=inputs)
     constraints = {}
     for name, result in layers.items():
         constraint = REGISTRY[name]
-        summary = constraint.point_summary(result, constraint.resolve_options(
-            {"E_nu": f"{E_nu / GeV!r} GeV"} if name == "upscattering" else None
-        ))
+        options = constraint.resolve_options(overrides.get(name))
+        summary = constraint.point_summary(result, options)
         if summary is not None:
             constraints[name] = summary
     return {

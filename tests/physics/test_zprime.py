@@ -56,3 +56,10 @@ def test_nu_nuh_and_pair_widths_massless_limit():
     # nunu ∝ U_light^4, nu_nuh ∝ 2 U_light^2 U_Dh^2, nuh_nuh ∝ U_Dh^4
     assert w["nu_nuh"] / w["nunu"] == pytest.approx(2 * 0.5 / 0.01, rel=1e-6)
     assert w["nuh_nuh"] / w["nunu"] == pytest.approx(0.5**2 / 0.01**2, rel=1e-6)
+
+
+def test_broadcast_shapes():
+    point = ModelPoint(m_nuh=300 * MeV, m_zprime=np.geomspace(1, 900, 6).reshape(6, 1) * MeV,
+                       U_muh2=np.logspace(-10, -2, 4).reshape(1, 4), chi2=1e-8, g_prime=0.5)
+    for width in zprime_widths(point).values():
+        assert width.shape == (6, 4)
