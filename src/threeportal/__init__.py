@@ -7,7 +7,24 @@ parameters and experimental inputs.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .scans import ScanResult
 from .model import ModelError, ModelPoint
 
-__all__ = ["ModelError", "ModelPoint", "__version__"]
+
+def load(path: str) -> ScanResult:
+    """Open a scan result (HDF5): axes, fields and masks as numpy arrays.
+
+    Equivalent to :func:`threeportal.scans.load`; ``load(path).to_xarray()`` gives an xarray
+    Dataset when xarray is installed.
+    """
+    from .scans import load as _load
+
+    return _load(path)
+
+
+__all__ = ["ModelError", "ModelPoint", "__version__", "load"]

@@ -212,14 +212,19 @@ def _build_parser() -> argparse.ArgumentParser:
 
     doctor = sub.add_parser("doctor", help="check the installation and the shipped data")
     doctor.set_defaults(handler=_cmd_doctor)
+
+    from .scans.commands import register as register_scans
+
+    register_scans(sub)
     return parser
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
     from .constraints import ConstraintError
     from .data import DataFileError
+    from .scans import ScanError
 
-    return (UsageError, UnitError, ModelError, ConstraintError, DataFileError)
+    return (UsageError, UnitError, ModelError, ConstraintError, DataFileError, ScanError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

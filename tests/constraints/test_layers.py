@@ -145,3 +145,8 @@ def test_expected_events_grow_with_mixing_while_prompt():
     events = layer["na62_ee_expected_events"].values
     prompt_part = events[:, U2[0] >= 1e-7]
     assert np.all(np.diff(prompt_part, axis=1) > 0) or np.all(prompt_part[:, :3] > 0)
+
+
+def test_na62_mumu_layer_has_no_field_when_closed_on_the_whole_plane():
+    out = evaluate_constraints(grid(LEFT_MASSES, 150 * MeV), ["na62_mumu"])
+    assert out["na62_mumu"] == {}

@@ -101,6 +101,9 @@ def _make(channel: str, zprime_channel: str, label: str, linestyle: str) -> Cons
     name = f"na62_{channel}"
 
     def evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, Field | Mask]:
+        m_zprime = np.asarray(ctx.model.m_zprime)
+        if zprime_channel == "mumu" and m_zprime.size == 1 and m_zprime <= 2 * M_MUON:
+            return {}  # Z' -> mu mu closed on the whole plane: the layer is absent
         na62 = ctx.inputs.experiment("na62")
         n_kaons = na62.get(f"{channel}.n_kaon_fid")
         acceptance = na62.get(f"{channel}.acceptance")
@@ -130,6 +133,8 @@ def _make(channel: str, zprime_channel: str, label: str, linestyle: str) -> Cons
         }
 
     def summary(result: dict[str, Field | Mask], options: Mapping[str, Any]) -> Any:
+        if not result:
+            return None
         events = result[f"{name}_expected_events"]
         if events.domain is not None and not bool(np.asarray(events.domain).reshape(-1)[0]):
             return None
