@@ -72,15 +72,18 @@ def naive_rate(n: int, inputs: Inputs) -> float:
     start = time.perf_counter()
     for m in masses:
         for u2 in mixings:
-            point = ModelPoint(m_nuh=m, m_zprime=150.0 * MeV, U_muh2=u2, chi2=1e-8,
-                               v_phi=266.67 * MeV)
+            point = ModelPoint(
+                m_nuh=m, m_zprime=150.0 * MeV, U_muh2=u2, chi2=1e-8, v_phi=266.67 * MeV
+            )
             evaluate_constraints(point, others, inputs=inputs)
             q2_min, q2_max = upscattering_q2_limits(E_NU, m)
             sigma = quad(
                 lambda q2, m=m, u2=u2, g=float(point.g): float(
                     dsigma_dQ2_upscattering(q2, E_NU, m, 150.0 * MeV, 1e-8, g, 1.0, u2)
                 ),
-                float(q2_min), float(q2_max), limit=200,
+                float(q2_min),
+                float(q2_max),
+                limit=200,
             )[0]
             _ = sigma / (6 * sigma_e) > 1.0
     return n * n / (time.perf_counter() - start)
@@ -97,6 +100,40 @@ def scan_rate(n: int, jobs: int, tile: int) -> float:
         return n * n / (time.perf_counter() - start)
 
 
+def refinement_accuracy(inputs: Inputs) -> dict:
+    """64^2 start, 5 levels, against the 2017^2 brute-force grid: work and contour error."""
+    from threeportal.scans.refine import refine_contour
+
+    def events(x, y):
+        model = ModelPoint(
+            m_nuh=x * MeV, m_zprime=150 * MeV, U_muh2=y, chi2=1e-8, v_phi=266.67 * MeV
+        )
+        layer = evaluate_constraints(model, ["na62_ee"], inputs=inputs)["na62_ee"]
+        return layer["na62_ee_expected_events"].values
+
+    refined = refine_contour(events, (150.0, 388.0, "linear"), (1e-12, 1e-6, "log"), 1.0)
+    brute = np.log10(np.maximum(events(refined.x[None, :], refined.y[:, None]), 1e-300))
+    log_y = np.log10(refined.y)
+
+    def first_crossing(column):
+        idx = np.nonzero(np.diff(np.sign(column)))[0]
+        if not idx.size:
+            return np.nan
+        i = idx[0]
+        a, b = column[i], column[i + 1]
+        return log_y[i] + a / (a - b) * (log_y[i + 1] - log_y[i])
+
+    errors = [
+        abs(first_crossing(refined.z[:, i]) - first_crossing(brute[:, i]))
+        for i in range(0, refined.z.shape[1], 16)
+    ]
+    return {
+        "evaluation_fraction": refined.fraction,
+        "max_log10_error": float(np.nanmax(errors)),
+        "grid_side": refined.z.shape[0],
+    }
+
+
 def main() -> int:
     cores = os.cpu_count() or 1
     inputs = Inputs()
@@ -106,22 +143,33 @@ def main() -> int:
     for n in (100, 300, 1000):
         rate = vectorised_rate(n, inputs)
         results["points_per_second"][str(n)] = rate
-        print(f"  {n:>4} x {n:<4} one worker: {rate:12.3e} points/s "
-              f"({n * n / rate:.3f} s per grid)")
+        print(
+            f"  {n:>4} x {n:<4} one worker: {rate:12.3e} points/s ({n * n / rate:.3f} s per grid)"
+        )
     naive = naive_rate(100, inputs)
     results["naive_points_per_second_100"] = naive
     results["baseline_ratio"] = results["points_per_second"]["100"] / naive
-    print(f"  naive loop + quad, 100 x 100: {naive:12.3e} points/s; "
-          f"vectorised is {results['baseline_ratio']:.0f} x faster")
+    print(
+        f"  naive loop + quad, 100 x 100: {naive:12.3e} points/s; "
+        f"vectorised is {results['baseline_ratio']:.0f} x faster"
+    )
     try:
         one = scan_rate(1000, 1, 250)
         two = scan_rate(1000, 2, 250)
         results["scan_points_per_second_1000"] = {"1": one, "2": two}
         results["speedup_2_workers"] = two / one
-        print(f"  scan 1000 x 1000: 1 worker {one:.3e} points/s, 2 workers {two:.3e} points/s,"
-              f" speed-up {two / one:.2f}")
+        print(
+            f"  scan 1000 x 1000: 1 worker {one:.3e} points/s, 2 workers {two:.3e} points/s,"
+            f" speed-up {two / one:.2f}"
+        )
     except ImportError as err:  # the scan engine is not installed
         print(f"  scan speed-up skipped: {err}", file=sys.stderr)
+    results["refine"] = refinement_accuracy(inputs)
+    print(
+        f"  refinement 64^2 + 5 levels: {results['refine']['evaluation_fraction']:.2%} of the "
+        f"{results['refine']['grid_side']}^2 evaluations, max |d log10 U^2| = "
+        f"{results['refine']['max_log10_error']:.2e}"
+    )
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     results["peak_memory_MiB"] = peak_kib / 1024
     print(f"  peak memory of this process: {peak_kib / 1024:.0f} MiB")
