@@ -40,8 +40,11 @@ def test_both_or_neither_coupling_is_an_error():
 
 def test_broadcast_grid_and_replace():
     point = ModelPoint(
-        m_nuh=np.linspace(200, 380, 4).reshape(4, 1) * MeV, m_zprime=150 * MeV,
-        U_muh2=np.logspace(-9, -3, 3).reshape(1, 3), chi2=1e-8, v_phi=266.67 * MeV,
+        m_nuh=np.linspace(200, 380, 4).reshape(4, 1) * MeV,
+        m_zprime=150 * MeV,
+        U_muh2=np.logspace(-9, -3, 3).reshape(1, 3),
+        chi2=1e-8,
+        v_phi=266.67 * MeV,
     )
     assert point.shape == (4, 3)
     fixed_g = point.replace(g_prime=0.3)

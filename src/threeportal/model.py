@@ -146,8 +146,16 @@ class ModelPoint:
     @property
     def shape(self) -> tuple[int, ...]:
         """Broadcast shape of all array-valued parameters."""
-        arrays = [self.m_nuh, self.m_zprime, self.U_eh2, self.U_muh2, self.U_tauh2,
-                  self.U_Dh2, self.chi2, self._g]
+        arrays = [
+            self.m_nuh,
+            self.m_zprime,
+            self.U_eh2,
+            self.U_muh2,
+            self.U_tauh2,
+            self.U_Dh2,
+            self.chi2,
+            self._g,
+        ]
         return np.broadcast_shapes(*(np.shape(a) for a in arrays))
 
     def replace(self, **changes: object) -> ModelPoint:
