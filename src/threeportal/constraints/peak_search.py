@@ -52,9 +52,11 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
         limit = ctx.inputs.limit(f"{key}_limit")
         eps_miss = experiment.get("eps_miss")
         m_nuh = ctx.model.m_nuh
-        domain = ctx.full(limit.in_range(m_nuh))
-        safe_mass = np.where(domain, m_nuh, limit.x_min)
-        bound = np.where(domain, limit.interpolate(limit.value_column, safe_mass), 1.0)
+        # the published limit depends on the mass only: interpolate once per mass value
+        in_range = limit.in_range(m_nuh)
+        safe_mass = np.where(in_range, m_nuh, limit.x_min)
+        bound = np.where(in_range, limit.interpolate(limit.value_column, safe_mass), 1.0)
+        domain = ctx.full(in_range)
         p_vis = visible_probability(
             ctx, experiment, "paper" if mode == "paper" else "lifetime-" + options["decay_mode"]
         )
