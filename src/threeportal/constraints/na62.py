@@ -102,8 +102,8 @@ def _make(channel: str, zprime_channel: str, label: str, linestyle: str) -> Cons
 
     def evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, Field | Mask]:
         m_zprime = np.asarray(ctx.model.m_zprime)
-        if zprime_channel == "mumu" and m_zprime.size == 1 and m_zprime <= 2 * M_MUON:
-            return {}  # Z' -> mu mu closed on the whole plane: the layer is absent
+        if zprime_channel == "mumu" and m_zprime.ndim == 0 and m_zprime <= 2 * M_MUON:
+            return {}  # a fixed m_Z' below 2 m_mu: Z' -> mu mu is closed, the layer is absent
         na62 = ctx.inputs.experiment("na62")
         n_kaons = na62.get(f"{channel}.n_kaon_fid")
         acceptance = na62.get(f"{channel}.acceptance")

@@ -1,0 +1,48 @@
+"""Scans: cards (TOML), the tiled parallel engine, and the HDF5 result store.
+
+Examples
+--------
+>>> from threeportal.scans import load_card, run_scan, load
+>>> card = load_card("fig3-left", ["axes.x.n=40", "axes.y.n=30"])  # doctest: +SKIP
+>>> path = run_scan(card, "results/small.h5", jobs=2)  # doctest: +SKIP
+>>> result = load(path)  # doctest: +SKIP
+>>> result.fields["na62_ee_expected_events"].shape  # doctest: +SKIP
+(30, 40)
+"""
+
+from __future__ import annotations
+
+from .card import AXIS_PARAMETERS, Axis, Card, builtin_card_text, builtin_cards, load_card
+from .engine import BACKENDS, compute_tile, default_output, run_scan
+from .errors import CardError, ScanError
+from .store import (
+    SCHEMA,
+    SCHEMA_VERSION,
+    ScanResult,
+    Tiling,
+    load,
+    open_for_update,
+    read_header,
+)
+
+__all__ = [
+    "AXIS_PARAMETERS",
+    "BACKENDS",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "Axis",
+    "Card",
+    "CardError",
+    "ScanError",
+    "ScanResult",
+    "Tiling",
+    "builtin_card_text",
+    "builtin_cards",
+    "compute_tile",
+    "default_output",
+    "load",
+    "load_card",
+    "open_for_update",
+    "read_header",
+    "run_scan",
+]

@@ -1,0 +1,446 @@
+"""The scan engine: cut the grid into tiles, evaluate them through joblib, write as they come.
+
+Workers receive only the card's canonical text and a tile's index bounds and return arrays;
+the parent process alone writes the HDF5 file (see :mod:`threeportal.scans.store`).
+Backends: joblib's ``loky`` on the local cores (default), or joblib's ``dask`` backend on an
+existing ``dask.distributed`` scheduler.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._version import __version__
+from ..constraints import Field, Inputs, Mask, evaluate_constraints
+from .card import Card, load_card
+from .errors import CardError, ScanError
+from .store import (
+    RESERVED_NAMES,
+    Entry,
+    PartialWriter,
+    Tiling,
+    dataset_names,
+    read_header,
+    scan_lock,
+)
+
+__all__ = ["BACKENDS", "compute_tile", "default_output", "probe_layout", "run_scan"]
+
+BACKENDS = ("loky", "dask")
+
+TileArrays = dict[str, NDArray[Any]]
+
+
+def default_output(card: Card) -> Path:
+    """The card's ``[output] path``, else ``results/<card name>.h5`` (relative to the cwd)."""
+    return Path(card.output) if card.output else Path("results") / f"{card.name}.h5"
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+# --- evaluation of one tile (runs in the workers) -----------------------------------------
+@functools.lru_cache(maxsize=4)
+def _worker_state(card_text: str) -> tuple[Card, Inputs, NDArray[np.float64], NDArray[np.float64]]:
+    card = Card.from_text(card_text, source="scan worker")
+    return card, Inputs(card.inputs), card.x.values(), card.y.values()
+
+
+def _flatten(
+    results: Mapping[str, Mapping[str, Field | Mask]], shape: tuple[int, int]
+) -> TileArrays:
+    """Arrays of a tile, transposed to (ny, nx); a field's domain becomes ``<field>_domain``."""
+    arrays: TileArrays = {}
+    for layer in results.values():
+        for name, item in layer.items():
+            if isinstance(item, Field):
+                values = np.broadcast_to(np.asarray(item.values, dtype=float), shape)
+                arrays[name] = np.ascontiguousarray(values.T)
+                if item.domain is not None:
+                    domain = np.broadcast_to(np.asarray(item.domain, dtype=bool), shape)
+                    arrays[f"{name}_domain"] = np.ascontiguousarray(domain.T)
+            else:
+                values = np.broadcast_to(np.asarray(item.values, dtype=bool), shape)
+                arrays[name] = np.ascontiguousarray(values.T)
+    return arrays
+
+
+def compute_tile(
+    card_text: str, k: int, bounds: tuple[int, int, int, int]
+) -> tuple[int, TileArrays]:
+    """Evaluate tile ``k`` of a card: one vectorised call over the tile's grid points.
+
+    Parameters
+    ----------
+    card_text : str
+        The card's canonical TOML text (:attr:`Card.text`).
+    k : int
+        Tile index (returned unchanged).
+    bounds : tuple of int
+        ``(ix0, ix1, iy0, iy1)``: index ranges along x and y.
+
+    Returns
+    -------
+    (k, arrays)
+        ``arrays`` maps every field, domain mask and mask name to an array of shape
+        (iy1 - iy0, ix1 - ix0) (fields float64, masks bool).
+    """
+    card, inputs, x, y = _worker_state(card_text)
+    ix0, ix1, iy0, iy1 = bounds
+    nx, ny = ix1 - ix0, iy1 - iy0
+    # A tile one point wide is evaluated twice as wide (the point repeated) so that every
+    # tile, like the probe, is a grid to the layers and never a single point.
+    xs = x[ix0:ix1] if nx > 1 else np.repeat(x[ix0:ix1], 2)
+    ys = y[iy0:iy1] if ny > 1 else np.repeat(y[iy0:iy1], 2)
+    model = card.model_point(xs, ys)
+    results = evaluate_constraints(model, card.constraints, card.options, inputs)
+    arrays = _flatten(results, (xs.size, ys.size))
+    return k, {name: values[:ny, :nx] for name, values in arrays.items()}
+
+
+def probe_layout(card: Card, inputs: Inputs) -> list[Entry]:
+    """Evaluate the grid's four corners to learn every field and mask and their attributes.
+
+    Raises
+    ------
+    CardError
+        If a constraint cannot be evaluated with the card's options and inputs.
+    """
+    x, y = card.x.values()[[0, -1]], card.y.values()[[0, -1]]
+    try:
+        results = evaluate_constraints(
+            card.model_point(x, y), card.constraints, card.options, inputs
+        )
+    except ValueError as err:
+        raise CardError(_one_line(err)) from None
+    entries: list[Entry] = []
+    for layer, items in results.items():
+        for name, item in items.items():
+            if isinstance(item, Field):
+                domain = f"{name}_domain" if item.domain is not None else ""
+                entries.append(
+                    Entry(
+                        name,
+                        "field",
+                        layer,
+                        item.description,
+                        item.units,
+                        tuple(float(v) for v in item.levels),
+                        domain,
+                    )
+                )
+                if domain:
+                    entries.append(
+                        Entry(
+                            domain,
+                            "mask",
+                            layer,
+                            f"where {name} is defined",
+                            domain_of=name,
+                        )
+                    )
+            else:
+                entries.append(Entry(name, "mask", layer, item.description))
+    names = [e.name for e in entries]
+    for name in names:
+        if names.count(name) > 1 or name in (*RESERVED_NAMES, card.x.parameter, card.y.parameter):
+            raise ScanError(f"layer output {name!r} clashes with another dataset name")
+    return entries
+
+
+# --- execution ----------------------------------------------------------------------------
+@contextlib.contextmanager
+def _backend(backend: str, scheduler: str | None) -> Iterator[None]:
+    """Connect to the dask scheduler (if any) and make joblib use it meanwhile."""
+    if backend == "loky":
+        yield
+        return
+    try:
+        from distributed import Client
+        from joblib import parallel_config
+    except ImportError:
+        raise ScanError(
+            "--backend dask needs dask.distributed: pip install 'dask[distributed]'"
+        ) from None
+    try:
+        client = Client(scheduler, timeout="20s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise ScanError(f"--scheduler {scheduler}: cannot connect ({_one_line(err)})") from None
+    with client, client.as_current(), parallel_config(backend="dask"):
+        yield
+
+
+def _tiles(
+    card: Card, tiling: Tiling, todo: list[int], jobs: int, backend: str
+) -> Iterator[tuple[int, TileArrays]]:
+    """Tile results in the order they finish (inside :func:`_backend`)."""
+    from joblib import Parallel, delayed
+
+    tasks = (delayed(compute_tile)(card.text, k, tiling.bounds(k)) for k in todo)
+    parallel = Parallel(
+        n_jobs=jobs,
+        return_as="generator_unordered",
+        **({"backend": "loky"} if backend == "loky" else {}),
+    )
+    yield from parallel(tasks)
+
+
+def _say(quiet: bool, message: str) -> None:
+    if not quiet:
+        print(message, flush=True)
+
+
+def _check_arguments(
+    backend: str, scheduler: str | None, jobs: int | None, tile: int | None
+) -> None:
+    if backend not in BACKENDS:
+        raise ScanError(f"--backend {backend}: unknown backend; allowed: {', '.join(BACKENDS)}")
+    if backend == "dask" and not scheduler:
+        raise ScanError("--backend dask needs --scheduler tcp://HOST:PORT (a running scheduler)")
+    if backend != "dask" and scheduler:
+        raise ScanError("--scheduler needs --backend dask")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs == 0):
+        raise ScanError(f"--jobs {jobs}: allowed: a positive number of workers, or -1 for all")
+    if tile is not None and (isinstance(tile, bool) or not isinstance(tile, int) or tile < 1):
+        raise ScanError(f"--tile {tile}: allowed: an integer >= 1 (grid points per tile side)")
+
+
+def _partial_state(
+    partial: Path, card: Card, inputs_sha: str, entries: list[Entry], force: bool, quiet: bool
+) -> int | None:
+    """Tile size of a resumable partial file, else None (after removing a stale one)."""
+    if not partial.exists():
+        return None
+    if force:
+        partial.unlink()
+        return None
+    try:
+        header = read_header(partial)
+        layout = dataset_names(partial)
+    except ScanError as err:
+        _say(quiet, f"discarding the unreadable interrupted scan {partial} ({err})")
+        partial.unlink()
+        return None
+    if header.get("card_sha256") != card.sha256 or header.get("inputs_sha256") != inputs_sha:
+        raise ScanError(
+            f"{partial}: an interrupted scan of a different card or inputs is in the way; "
+            "rerun that card to finish it, or use --force to discard it"
+        )
+    expected = {e.name: e.kind for e in entries}
+    if header.get("package_version") != __version__ or layout != expected:
+        _say(
+            quiet,
+            f"discarding the interrupted scan {partial} (written by threeportal "
+            f"{header.get('package_version')} with other datasets; now {__version__})",
+        )
+        partial.unlink()
+        return None
+    return int(header["tile"])
+
+
+def run_scan(
+    card: Card | str | os.PathLike[str],
+    output: str | os.PathLike[str] | None = None,
+    jobs: int | None = None,
+    backend: str = "loky",
+    scheduler: str | None = None,
+    tile: int | None = None,
+    force: bool = False,
+    quiet: bool = False,
+) -> Path:
+    """Run a scan and write its HDF5 result.
+
+    Parameters
+    ----------
+    card : Card, str or os.PathLike
+        A validated card, a card file, or a built-in card name.
+    output : str or os.PathLike, optional
+        Result file (default: the card's ``[output] path``, else ``results/<name>.h5``).
+    jobs : int, optional
+        Number of parallel workers (default: all local cores, or all dask workers; 1 runs in
+        this process).
+    backend : {"loky", "dask"}
+        joblib backend. ``"dask"`` runs on the ``dask.distributed`` scheduler ``scheduler``.
+    scheduler : str, optional
+        Scheduler address, e.g. ``"tcp://10.0.0.1:8786"`` (only with ``backend="dask"``).
+    tile : int, optional
+        Tile side in grid points (default: the card's ``[output] tile``). A resumed scan
+        keeps the tile size it was started with.
+    force : bool
+        Recompute even if the result is up to date, overwrite a result of another card, and
+        discard an interrupted scan instead of resuming it.
+    quiet : bool
+        No progress bar and no messages.
+
+    Returns
+    -------
+    Path
+        The result file. On a cache hit (same card and inputs SHA-256) nothing is computed.
+
+    Raises
+    ------
+    ScanError
+        On bad arguments, a different result in the way, a held lock, an unreachable
+        scheduler; :class:`CardError` on a card that cannot be evaluated.
+    """
+    started = time.perf_counter()
+    if not isinstance(card, Card):
+        card = load_card(card)
+    _check_arguments(backend, scheduler, jobs, tile)
+    out = Path(output) if output is not None else default_output(card)
+    if out.exists() and out.is_dir():
+        raise ScanError(f"{out}: is a directory; give a file path with -o")
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    with scan_lock(out):
+        inputs = Inputs(card.inputs)
+        try:
+            inputs_sha = inputs.sha256
+        except ValueError as err:
+            raise CardError(_one_line(err)) from None
+
+        if out.exists() and not force:
+            try:
+                header = read_header(out)
+            except ScanError as err:
+                raise ScanError(f"{err}; refusing to overwrite it without --force") from None
+            same = (
+                header.get("card_sha256") == card.sha256
+                and header.get("inputs_sha256") == inputs_sha
+            )
+            if same and header.get("complete") is True:
+                _say(
+                    quiet,
+                    f"cache hit: {out} already holds this scan (same card and inputs "
+                    "SHA-256); nothing to do (--force recomputes)",
+                )
+                return out
+            raise ScanError(
+                f"{out} holds a different scan (card {header.get('scan_name')!r}, "
+                f"card sha256 {str(header.get('card_sha256'))[:12]}, inputs sha256 "
+                f"{str(header.get('inputs_sha256'))[:12]}); use --force to overwrite it "
+                "or -o to write elsewhere"
+            )
+
+        entries = probe_layout(card, inputs)
+        with _backend(backend, scheduler):
+            n_tiles = _scan(card, inputs, entries, out, jobs, backend, tile, force, quiet)
+    _say(
+        quiet,
+        f"wrote {out}: {card.x.n} x {card.y.n} grid ({card.x.parameter} x "
+        f"{card.y.parameter}), {len(card.constraints)} layers, {n_tiles} tiles, "
+        f"{time.perf_counter() - started:.1f} s",
+    )
+    return out
+
+
+def _scan(
+    card: Card,
+    inputs: Inputs,
+    entries: list[Entry],
+    out: Path,
+    jobs: int | None,
+    backend: str,
+    tile: int | None,
+    force: bool,
+    quiet: bool,
+) -> int:
+    """Create or resume ``<out>.partial``, run the tiles left, rename it when complete.
+
+    Returns the number of tiles of the scan.
+    """
+    partial = out.with_name(out.name + ".partial")
+    tile_size = _partial_state(partial, card, inputs.sha256, entries, force, quiet)
+    if tile_size is not None:
+        tiling = Tiling(card.x.n, card.y.n, tile_size)
+        writer = PartialWriter.reopen(partial, tiling)
+        if tile is not None and tile != tile_size:
+            _say(quiet, f"resuming with the interrupted scan's tile size {tile_size}")
+        done = int(writer.done.sum())
+        _say(quiet, f"resuming {partial}: {done} of {len(tiling)} tiles already done")
+    else:
+        tiling = Tiling(card.x.n, card.y.n, tile if tile is not None else card.tile)
+        attrs = {
+            "card": card.text,
+            "card_sha256": card.sha256,
+            "inputs_sha256": inputs.sha256,
+            "inputs": json.dumps(inputs.mapping, sort_keys=True),
+            "scan_name": card.name,
+            "grid_refine": card.refine,
+        }
+        writer = PartialWriter.create(
+            partial,
+            attrs=attrs,
+            entries=entries,
+            tiling=tiling,
+            x=(card.x.parameter, card.x.stored_values(), card.x.units, card.x.scale),
+            y=(card.y.parameter, card.y.stored_values(), card.y.units, card.y.scale),
+        )
+    try:
+        _run_tiles(
+            card,
+            writer,
+            jobs if jobs is not None else -1,
+            backend,
+            quiet,
+            {e.name for e in entries},
+        )
+    except KeyboardInterrupt:
+        done = int(writer.done.sum())
+        writer.close()
+        print(
+            f"threeportal: scan interrupted with {done} of {len(tiling)} tiles done; "
+            "rerun the same command to resume",
+            file=sys.stderr,
+        )
+        raise
+    except BaseException:
+        writer.close()
+        raise
+    writer.finish(out)
+    return len(tiling)
+
+
+def _run_tiles(
+    card: Card, writer: PartialWriter, jobs: int, backend: str, quiet: bool, expected: set[str]
+) -> None:
+    """Evaluate the tiles not done yet and write each one as it arrives."""
+    from tqdm import tqdm
+
+    todo = [k for k in range(len(writer.tiling)) if not writer.done[k]]
+    if not todo:
+        return
+    bar = tqdm(
+        total=len(writer.tiling),
+        initial=len(writer.tiling) - len(todo),
+        unit="tile",
+        desc=card.name,
+        file=sys.stderr,
+        disable=quiet or not sys.stderr.isatty(),
+        dynamic_ncols=True,
+    )
+    results = _tiles(card, writer.tiling, todo, jobs, backend)
+    try:
+        for k, arrays in results:
+            if set(arrays) != expected:
+                raise ScanError(
+                    f"tile {k} returned the layer outputs {sorted(arrays)}, expected "
+                    f"{sorted(expected)}"
+                )
+            writer.write_tile(k, arrays)
+            bar.update(1)
+    finally:
+        results.close()
+        bar.close()

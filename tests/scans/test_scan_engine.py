@@ -1,0 +1,379 @@
+"""The scan engine: tiling, backends, cache hits, refusals, locking and resume."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+from threeportal.constraints import Inputs, evaluate_constraints
+from threeportal.scans import (
+    CardError,
+    ScanError,
+    Tiling,
+    compute_tile,
+    load,
+    load_card,
+    read_header,
+    run_scan,
+)
+from threeportal.scans.store import PartialWriter, scan_lock
+
+#: The grid of the shared ``small_result`` fixture (see conftest.py).
+SMALL = ("axes.x.n=12", "axes.y.n=10")
+
+
+def assert_same_arrays(a, b):
+    assert sorted(a.fields) == sorted(b.fields) and sorted(a.masks) == sorted(b.masks)
+    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_array_equal(a.y, b.y)
+    for name in a.fields:
+        np.testing.assert_array_equal(a.fields[name], b.fields[name], err_msg=name)
+    for name in a.masks:
+        np.testing.assert_array_equal(a.masks[name], b.masks[name], err_msg=name)
+
+
+# --- tiles --------------------------------------------------------------------------------
+
+
+def test_tiling_covers_the_grid_once():
+    tiling = Tiling(12, 10, 5)
+    assert len(tiling) == 3 * 2
+    seen = np.zeros((10, 12), int)
+    for k in range(len(tiling)):
+        ix0, ix1, iy0, iy1 = tiling.bounds(k)
+        seen[iy0:iy1, ix0:ix1] += 1
+    assert (seen == 1).all()
+    assert Tiling(200, 200, 50).bounds(15) == (150, 200, 150, 200)
+
+
+def test_a_tile_is_one_vectorised_call_transposed_to_y_x(small_card):
+    k, arrays = compute_tile(small_card.text, 3, (2, 7, 1, 4))
+    assert k == 3
+    x, y = small_card.x.values(), small_card.y.values()
+    model = small_card.model_point(x[2:7], y[1:4])
+    direct = evaluate_constraints(
+        model, small_card.constraints, small_card.options, Inputs(small_card.inputs)
+    )
+    events = direct["na62_ee"]["na62_ee_expected_events"].values
+    assert arrays["na62_ee_expected_events"].shape == (3, 5)
+    np.testing.assert_array_equal(arrays["na62_ee_expected_events"], events.T)
+    assert arrays["na48_2_br_signal_domain"].dtype == bool
+    assert arrays["na62_ee_sensitive"].dtype == bool
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+def test_scan_result_matches_a_direct_evaluation(small_result, small_card):
+    result = load(small_result)
+    assert (result.x_name, result.y_name) == ("m_nuh", "U_muh2")
+    np.testing.assert_array_equal(result.x, small_card.x.values())
+    np.testing.assert_array_equal(result.y, small_card.y.values())
+    model = small_card.model_point(small_card.x.values(), small_card.y.values())
+    direct = evaluate_constraints(
+        model, small_card.constraints, small_card.options, Inputs(small_card.inputs)
+    )
+    n_fields = n_masks = 0
+    for layer in direct.values():
+        for name, item in layer.items():
+            if hasattr(item, "units"):
+                n_fields += 1
+                np.testing.assert_array_equal(
+                    result.fields[name], np.broadcast_to(item.values, model.shape).T
+                )
+                if item.domain is not None:
+                    n_masks += 1
+                    np.testing.assert_array_equal(result.masks[f"{name}_domain"], item.domain.T)
+            else:
+                n_masks += 1
+                np.testing.assert_array_equal(result.masks[name], item.values.T)
+    assert (len(result.fields), len(result.masks)) == (n_fields, n_masks)
+    for values in result.fields.values():
+        assert values.shape == (10, 12) and np.isfinite(values).all()
+
+
+def test_tile_size_and_jobs_do_not_change_the_results(tmp_path, small_card, small_result):
+    other = run_scan(small_card, tmp_path / "t.h5", jobs=2, tile=3, quiet=True)
+    assert read_header(other)["n_tiles"] == 4 * 4
+    assert_same_arrays(load(other), load(small_result))
+
+
+def test_default_output_path_and_messages(tmp_path, monkeypatch, capsys, small_card):
+    monkeypatch.chdir(tmp_path)
+    path = run_scan(small_card, jobs=1)
+    assert path == Path("results/fig3-left.h5") and path.is_file()
+    out = capsys.readouterr().out
+    assert "wrote results/fig3-left.h5: 12 x 10 grid" in out
+    assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["fig3-left.h5"]
+
+
+def test_a_rerun_is_a_cache_hit(tmp_path, capsys, small_card):
+    out = run_scan(small_card, tmp_path / "r.h5", jobs=1, quiet=True)
+    before = os.stat(out)
+    created = read_header(out)["created"]
+    assert run_scan(load_card("fig3-left", list(SMALL)), out, jobs=1) == out
+    assert "cache hit" in capsys.readouterr().out
+    after = os.stat(out)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert read_header(out)["created"] == created
+    # the [output] table and the tile size are not part of the scan's identity
+    again = load_card("fig3-left", [*SMALL, "output.tile=4", "output.path=x.h5"])
+    run_scan(again, out, tile=3, quiet=True)
+    assert os.stat(out).st_ino == before.st_ino
+
+
+def test_cache_hit_through_the_command(tmp_path, cli, capsys):
+    argv = ["scan", "fig3-left", "-o", str(tmp_path / "c.h5"), "--jobs", "1"]
+    argv += [a for s in SMALL for a in ("--set", s)]
+    assert cli([*argv, "--quiet"]) == 0
+    assert capsys.readouterr().out == ""
+    assert cli(argv) == 0
+    assert "cache hit" in capsys.readouterr().out
+
+
+def test_force_recomputes(tmp_path, small_card):
+    out = run_scan(small_card, tmp_path / "f.h5", jobs=1, quiet=True)
+    inode = os.stat(out).st_ino
+    run_scan(small_card, out, jobs=1, quiet=True, force=True)
+    assert os.stat(out).st_ino != inode
+    assert read_header(out)["complete"] is True
+
+
+def test_a_different_card_or_inputs_is_refused_unless_forced(tmp_path, small_card, cli, capsys):
+    out = run_scan(small_card, tmp_path / "d.h5", jobs=1, quiet=True)
+    for change in ("model.chi2=1e-6", "inputs.na62_limit=na62_2021_umu2", "axes.x.n=13"):
+        other = load_card("fig3-left", [*SMALL, change])
+        with pytest.raises(ScanError, match=r"holds a different scan .* use --force") as info:
+            run_scan(other, out, jobs=1, quiet=True)
+        assert "\n" not in str(info.value)
+    argv = ["scan", "fig3-left", "-o", str(out), "--set", "model.chi2=1e-6", "--quiet"]
+    argv += [a for s in SMALL for a in ("--set", s)]
+    assert cli(argv) == 2
+    assert "different scan" in capsys.readouterr().err
+    assert cli([*argv, "--force", "--jobs", "1"]) == 0
+    assert "chi2 = 1e-06" in read_header(out)["card"]
+
+
+def test_a_foreign_file_is_not_overwritten_without_force(tmp_path, small_card):
+    out = tmp_path / "notes.h5"
+    out.write_text("my notes")
+    with pytest.raises(ScanError, match=r"not a readable HDF5 file.*without --force"):
+        run_scan(small_card, out, jobs=1, quiet=True)
+    assert out.read_text() == "my notes"
+    run_scan(small_card, out, jobs=1, quiet=True, force=True)
+    assert load(out).x.size == 12
+
+
+def test_a_held_lock_refuses_a_second_scan(tmp_path, small_card):
+    out = tmp_path / "l.h5"
+    with scan_lock(out):
+        with pytest.raises(ScanError, match=r"another threeportal process is writing") as info:
+            run_scan(small_card, out, jobs=1, quiet=True)
+        assert "\n" not in str(info.value)
+    assert not (tmp_path / "l.h5.lock").exists()
+    run_scan(small_card, out, jobs=1, quiet=True)
+    assert out.is_file()
+
+
+def test_a_lock_held_by_another_process_refuses(tmp_path, small_card):
+    out = tmp_path / "p.h5"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from threeportal.scans.store import scan_lock\n"
+            f"with scan_lock({str(out)!r}):\n    print('locked', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(ScanError, match=r"another threeportal process"):
+            run_scan(small_card, out, jobs=1, quiet=True)
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    run_scan(small_card, out, jobs=1, quiet=True)  # a dead holder's lock file is no obstacle
+
+
+def test_card_problems_found_at_evaluation_write_nothing(tmp_path):
+    for change, key in (
+        ("constraints.peak_search.mode=bogus", "constraints.peak_search.mode"),
+        ("inputs.na62_limit=no_such_limit", "no_such_limit"),
+        ("constraints.upscattering.E_nu=3", "E_nu"),
+    ):
+        card = load_card("fig3-left", [*SMALL, change])
+        with pytest.raises(CardError, match=key) as info:
+            run_scan(card, tmp_path / "e.h5", jobs=1, quiet=True)
+        assert "\n" not in str(info.value)
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"backend": "spark"}, "unknown backend; allowed: loky, dask"),
+        ({"backend": "dask"}, "needs --scheduler"),
+        ({"scheduler": "tcp://127.0.0.1:1"}, "--scheduler needs --backend dask"),
+        ({"jobs": 0}, "--jobs 0"),
+        ({"tile": 0}, "--tile 0"),
+    ],
+)
+def test_bad_arguments(tmp_path, small_card, kwargs, message):
+    with pytest.raises(ScanError, match=message):
+        run_scan(small_card, tmp_path / "a.h5", quiet=True, **kwargs)
+
+
+# --- interruption and resume --------------------------------------------------------------
+
+
+def test_keyboard_interrupt_keeps_the_done_tiles_for_a_resume(
+    tmp_path, monkeypatch, capsys, small_card, small_result
+):
+    out = tmp_path / "i.h5"
+    original = PartialWriter.write_tile
+    calls = []
+
+    def interrupt_after_three(self, k, arrays):
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        calls.append(k)
+        original(self, k, arrays)
+
+    monkeypatch.setattr(PartialWriter, "write_tile", interrupt_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        run_scan(small_card, out, jobs=1, tile=4, quiet=True)
+    assert "3 of 9 tiles done" in capsys.readouterr().err
+    assert not out.exists() and not (tmp_path / "i.h5.lock").exists()
+    with h5py.File(tmp_path / "i.h5.partial", "r") as f:
+        assert f["tiles_done"][...].sum() == 3 and not f.attrs["complete"]
+    monkeypatch.setattr(PartialWriter, "write_tile", original)
+    run_scan(small_card, out, jobs=1, tile=50)  # the interrupted scan's tile size wins
+    assert "resuming" in capsys.readouterr().out
+    assert not (tmp_path / "i.h5.partial").exists()
+    assert read_header(out)["n_tiles"] == 9
+    assert_same_arrays(load(out), load(small_result))
+
+
+def test_a_damaged_partial_file_is_discarded(tmp_path, capsys, small_card, small_result):
+    out = tmp_path / "g.h5"
+    (tmp_path / "g.h5.partial").write_bytes(b"\x89HDF\r\n\x1a\n" + b"\0" * 100)
+    run_scan(small_card, out, jobs=1)
+    assert "discarding the unreadable interrupted scan" in capsys.readouterr().out
+    assert_same_arrays(load(out), load(small_result))
+
+
+def test_a_partial_file_of_another_card_is_refused_unless_forced(tmp_path, monkeypatch, small_card):
+    out = tmp_path / "o.h5"
+    monkeypatch.setattr(
+        PartialWriter,
+        "write_tile",
+        lambda self, k, arrays: (_ for _ in ()).throw(KeyboardInterrupt),
+    )
+    with pytest.raises(KeyboardInterrupt):
+        run_scan(load_card("fig3-left", [*SMALL, "model.chi2=1e-6"]), out, jobs=1, quiet=True)
+    monkeypatch.undo()
+    with pytest.raises(ScanError, match=r"interrupted scan of a different card"):
+        run_scan(small_card, out, jobs=1, quiet=True)
+    run_scan(small_card, out, jobs=1, quiet=True, force=True)
+    assert "chi2 = 1e-08" in read_header(out)["card"]
+
+
+def _tiles_done(partial: Path) -> int:
+    try:  # the writer holds the file: read without HDF5 file locking
+        with h5py.File(partial, "r", locking=False) as f:
+            return int(f["tiles_done"][...].sum())
+    except (OSError, KeyError, ValueError):
+        return 0
+
+
+def test_a_killed_scan_resumes_and_matches_an_uninterrupted_one(tmp_path, small_result):
+    out = tmp_path / "k.h5"
+    partial = tmp_path / "k.h5.partial"
+    code = (
+        "from threeportal.scans import load_card, run_scan\n"
+        f"card = load_card('fig3-left', {list(SMALL)!r})\n"
+        f"run_scan(card, {str(out)!r}, jobs=1, tile=1, quiet=True)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 60
+        while _tiles_done(partial) < 15:
+            assert proc.poll() is None, "the scan ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert not out.exists() and partial.exists()
+    done = _tiles_done(partial)
+    assert 15 <= done < 120
+    rerun = subprocess.run(
+        [sys.executable, "-c", code.replace("quiet=True", "quiet=False")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"resuming {partial}: {done} of 120 tiles already done" in rerun.stdout
+    assert not partial.exists()
+    assert_same_arrays(load(out), load(small_result))
+
+
+# --- dask ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("processes", [False, True], ids=["threads", "processes"])
+def test_dask_backend_gives_the_same_arrays_as_loky(tmp_path, small_card, small_result, processes):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        processes=processes,
+        host="127.0.0.1",
+        protocol="tcp",
+        dashboard_address=None,
+    ) as cluster:
+        out = run_scan(
+            small_card,
+            tmp_path / "dask.h5",
+            backend="dask",
+            tile=4,
+            scheduler=cluster.scheduler_address,
+            quiet=True,
+        )
+    assert_same_arrays(load(out), load(small_result))
+
+
+# --- progress -----------------------------------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path, monkeypatch, capsys, small_card):
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    run_scan(small_card, tmp_path / "a.h5", jobs=1, tile=4)
+    assert "9/9" in terminal.getvalue() and "tile" in terminal.getvalue()
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    run_scan(small_card, tmp_path / "b.h5", jobs=1, tile=4, quiet=True)
+    assert terminal.getvalue() == ""
+    monkeypatch.undo()
+    run_scan(small_card, tmp_path / "c.h5", jobs=1, tile=4)
+    captured = capsys.readouterr()
+    assert captured.err == "" and "wrote" in captured.out
