@@ -216,15 +216,28 @@ def _build_parser() -> argparse.ArgumentParser:
     from .scans.commands import register as register_scans
 
     register_scans(sub)
+
+    from .plotting.commands import register as register_plotting
+
+    register_plotting(sub)
     return parser
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
     from .constraints import ConstraintError
     from .data import DataFileError
+    from .plotting import PlottingError
     from .scans import ScanError
 
-    return (UsageError, UnitError, ModelError, ConstraintError, DataFileError, ScanError)
+    return (
+        UsageError,
+        UnitError,
+        ModelError,
+        ConstraintError,
+        DataFileError,
+        ScanError,
+        PlottingError,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -59,7 +59,12 @@ def test_nu_nuh_and_pair_widths_massless_limit():
 
 
 def test_broadcast_shapes():
-    point = ModelPoint(m_nuh=300 * MeV, m_zprime=np.geomspace(1, 900, 6).reshape(6, 1) * MeV,
-                       U_muh2=np.logspace(-10, -2, 4).reshape(1, 4), chi2=1e-8, g_prime=0.5)
+    point = ModelPoint(
+        m_nuh=300 * MeV,
+        m_zprime=np.geomspace(1, 900, 6).reshape(6, 1) * MeV,
+        U_muh2=np.logspace(-10, -2, 4).reshape(1, 4),
+        chi2=1e-8,
+        g_prime=0.5,
+    )
     for width in zprime_widths(point).values():
         assert width.shape == (6, 4)

@@ -1,0 +1,205 @@
+"""The ``plot``, ``export`` and ``fig3`` subcommands of the ``threeportal`` command line.
+
+:func:`register` adds them to the argparse subparsers of :mod:`threeportal.cli`. Handlers
+return an exit status; errors are ``ValueError`` subclasses with one-line messages
+(:class:`PlottingError`, :class:`~threeportal.scans.ScanError`), which the command line turns
+into ``threeportal: error: ...`` and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ._result import PlottingError
+
+__all__ = [
+    "FIG3_PANELS",
+    "cmd_export",
+    "cmd_fig3",
+    "cmd_plot",
+    "parse_layer_styles",
+    "register",
+]
+
+#: Built-in cards of the two Fig. 3 panels, left to right.
+FIG3_PANELS = ("fig3-left", "fig3-right")
+_PLOT_FORMATS = ("png", "pdf", "svg")
+
+
+def _value(text: str) -> Any:
+    parts = text.split(",")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        return text
+    return tuple(numbers) if len(numbers) > 1 else numbers[0]
+
+
+def parse_layer_styles(tokens: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Parse ``NAME.KEY=VALUE`` tokens into draw_result style overrides.
+
+    Values that are numbers become floats, comma-separated numbers tuples (for
+    ``label_xy``), anything else stays a string; ``\\n`` in a value is a line break.
+
+    Parameters
+    ----------
+    tokens : sequence of str
+        E.g. ``["na48_2.facecolor=red", "e141.label_xy=5,1e-6"]``.
+
+    Returns
+    -------
+    dict
+        ``{name: {key: value}}``.
+    """
+    styles: dict[str, dict[str, Any]] = {}
+    for token in tokens:
+        target, sep, text = token.partition("=")
+        name, dot, key = target.partition(".")
+        if not sep or not dot or not name or not key:
+            raise PlottingError(
+                f"--layer-style: {token!r} is not NAME.KEY=VALUE (e.g. na48_2.facecolor=red)"
+            )
+        styles.setdefault(name, {})[key] = _value(text.replace("\\n", "\n"))
+    return styles
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    """``threeportal plot RESULT.h5 [-o FILE] [--style S] [--layer-style N.K=V]``."""
+    from .panels import panel_figure, save_figure
+    from .styles import figure_style
+
+    result = Path(args.result)
+    output = Path(args.output) if args.output else result.with_suffix(".png")
+    fmt = output.suffix.lstrip(".").lower()
+    if fmt not in _PLOT_FORMATS:
+        raise PlottingError(
+            f"-o {output}: unknown figure format {fmt!r}; allowed: {', '.join(_PLOT_FORMATS)}"
+        )
+    styles = parse_layer_styles(args.layer_style)
+    with figure_style(args.style):
+        fig = panel_figure(result, styles)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        save_figure(fig, output.with_suffix(""), formats=(fmt,), dpi=args.dpi)
+    if not args.quiet:
+        print(output)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``threeportal export RESULT.h5 --format csv|json|hepdata [-o DIR] [--only NAME]``."""
+    from .contours import ensure_contours
+    from .export import export_contours
+
+    ensure_contours(args.result)
+    written = export_contours(args.result, args.format, args.outdir, names=args.only)
+    if not args.quiet:
+        directory = written[0].parent if written else args.outdir
+        print(f"{len(written)} file(s) in {directory}")
+    return 0
+
+
+def cmd_fig3(args: argparse.Namespace) -> int:
+    """``threeportal fig3 [--outdir DIR] [--results DIR] [--jobs N] [--force]``."""
+    from ..scans import load_card, run_scan
+    from .contours import ensure_contours
+    from .panels import panel_figure, panels_figure, save_figure
+    from .styles import figure_style
+
+    results, outdir = Path(args.results), Path(args.outdir)
+    paths = []
+    for name in FIG3_PANELS:
+        path = run_scan(
+            load_card(name),
+            output=results / f"{name}.h5",
+            jobs=args.jobs,
+            force=args.force,
+            quiet=args.quiet,
+        )
+        ensure_contours(path)
+        paths.append(path)
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with figure_style():
+        for name, path in zip(FIG3_PANELS, paths, strict=True):
+            written += save_figure(panel_figure(path), outdir / name)
+        written += save_figure(panels_figure(paths, tags=("(a)", "(b)")), outdir / "fig3")
+    if not args.quiet:
+        for path in written:
+            print(path)
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``plot``, ``export`` and ``fig3`` subcommands.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        From ``parser.add_subparsers()`` in :mod:`threeportal.cli`.
+    """
+    from .export import FORMATS
+
+    plot = subparsers.add_parser(
+        "plot",
+        help="draw a scan result (any plane) as PNG, PDF or SVG",
+        description="Draw a stored scan result: regions, curves, labels, fixed parameters. "
+        "Reads the result only; nothing is recomputed.",
+    )
+    plot.add_argument("result", metavar="RESULT.h5", help="a scan result")
+    plot.add_argument(
+        "-o", "--output", metavar="FILE", help="figure file, .png/.pdf/.svg (default RESULT.png)"
+    )
+    plot.add_argument(
+        "--style",
+        action="append",
+        default=[],
+        metavar="STYLE",
+        help="matplotlib style name or style file, on top of the package style (repeatable)",
+    )
+    plot.add_argument(
+        "--layer-style",
+        action="append",
+        default=[],
+        metavar="NAME.KEY=VALUE",
+        help="override a layer's or dataset's style, e.g. na48_2.facecolor=red, "
+        "e141.label='E141 (1987)', upscattering.label_xy=50,1e-3 (repeatable)",
+    )
+    plot.add_argument("--dpi", type=float, default=200.0, help="PNG resolution (default 200)")
+    plot.add_argument("-q", "--quiet", action="store_true", help="do not print the file name")
+    plot.set_defaults(handler=cmd_plot)
+
+    export = subparsers.add_parser(
+        "export",
+        help="write a result's contours as CSV, JSON or a HEPData submission",
+        description="Export every contour of a scan result (all pieces and holes). Contours "
+        "are extracted and stored in the result (/contours) first if it has none.",
+    )
+    export.add_argument("result", metavar="RESULT.h5", help="a scan result")
+    export.add_argument("--format", required=True, choices=FORMATS, help="output format")
+    export.add_argument(
+        "-o", "--outdir", metavar="DIR", help="output directory (default RESULT-FORMAT/)"
+    )
+    export.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="export only the contours of this field or mask (repeatable)",
+    )
+    export.add_argument("-q", "--quiet", action="store_true", help="print nothing")
+    export.set_defaults(handler=cmd_export)
+
+    fig3 = subparsers.add_parser(
+        "fig3",
+        help="run (or reuse) both Fig. 3 scans and draw the figure",
+        description="Run or reuse the built-in scans fig3-left and fig3-right, store their "
+        "contours, and write fig3-left, fig3-right and the two-panel fig3 as PNG and PDF.",
+    )
+    fig3.add_argument("--outdir", default="figures", metavar="DIR", help="figures (figures/)")
+    fig3.add_argument("--results", default="results", metavar="DIR", help="results (results/)")
+    fig3.add_argument("--jobs", type=int, metavar="N", help="parallel workers (default: all)")
+    fig3.add_argument("--force", action="store_true", help="recompute the scans")
+    fig3.add_argument("-q", "--quiet", action="store_true", help="no progress, no messages")
+    fig3.set_defaults(handler=cmd_fig3)

@@ -1,0 +1,194 @@
+"""Plot styles: axis and parameter symbols (mathtext), panel labels, layer styles, rcParams.
+
+Layer colours and line styles come from the constraint registry
+(``threeportal.constraints.REGISTRY[layer].style``; metadata only, nothing is evaluated);
+the panel labels below are short forms of the registry labels that fit a single column.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import matplotlib
+import matplotlib.style
+
+from ._result import PlottingError
+
+__all__ = [
+    "BOUND_LABELS",
+    "EXPERIMENT_NAMES",
+    "FIELD_SYMBOLS",
+    "PANEL_LABELS",
+    "PAPER_RC",
+    "PARAMETER_SYMBOLS",
+    "axis_label",
+    "figure_style",
+    "format_parameter",
+    "layer_style",
+]
+
+#: Mathtext symbols of model parameters (axis labels and the fixed-parameter note).
+PARAMETER_SYMBOLS: dict[str, str] = {
+    "m_nuh": r"$m_{\nu_h}$",
+    "m_zprime": r"$m_{Z'}$",
+    "U_eh2": r"$|U_{e h}|^2$",
+    "U_muh2": r"$|U_{\mu h}|^2$",
+    "U_tauh2": r"$|U_{\tau h}|^2$",
+    "U_Dh2": r"$|U_{D h}|^2$",
+    "chi2": r"$\chi^2$",
+    "chi": r"$\chi$",
+    "g_prime": r"$g'$",
+    "v_phi": r"$v_\varphi$",
+    "E_nu": r"$E_\nu$",
+}
+
+#: Symbols of fields drawn with several labelled levels (``"<symbol> = <level> <units>"``).
+FIELD_SYMBOLS: dict[str, str] = {
+    "lifetime_nuh_ps": r"$\tau_{\nu_h}$",
+    "lifetime_zprime_ps": r"$\tau_{Z'}$",
+}
+
+#: Labels written on the panel, by layer: short forms of the registry labels, then shorter
+#: alternatives tried where the first does not fit (the legend shows the first).
+PANEL_LABELS: dict[str, str | tuple[str, ...]] = {
+    "na62_ee": (r"NA62 SES $K\to\mu\nu ee$", r"NA62 $ee$"),
+    "na62_mumu": (r"NA62 SES $K\to\mu\nu\mu\mu$", r"NA62 $\mu\mu$"),
+    "peak_search": ("peak searches, rescaled\n(published: dashed)", "peak searches\n(rescaled)"),
+    "na48_2": "NA48/2",
+    "upscattering": r"upscattering $> \nu e$",
+    "e141": "E141",
+}
+
+#: Labels of the published (unrescaled) bounds of a region layer, ``{name}`` the experiment.
+BOUND_LABELS = ("{name} (published)", "{name}")
+
+#: Display names of experiments in dataset names (``peak_search_<key>_...``).
+EXPERIMENT_NAMES: dict[str, str] = {"kek": "KEK", "e949": "E949", "na62": "NA62"}
+
+#: Matplotlib rcParams of the package's figures: mathtext, no LaTeX, a font shipped with
+#: matplotlib (reproducible baselines), sizes readable at a 3.4 in column width.
+PAPER_RC: dict[str, Any] = {
+    "text.usetex": False,
+    "font.family": "DejaVu Sans",
+    "mathtext.fontset": "dejavusans",
+    "font.size": 7.5,
+    "axes.labelsize": 8,
+    "axes.titlesize": 7.5,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 6.5,
+    "axes.linewidth": 0.7,
+    "xtick.direction": "in",
+    "ytick.direction": "in",
+    "xtick.top": True,
+    "ytick.right": True,
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "xtick.minor.width": 0.4,
+    "ytick.minor.width": 0.4,
+    "savefig.dpi": 200,
+    "pdf.fonttype": 42,
+    "svg.fonttype": "none",
+    "path.simplify": False,
+}
+
+_DEFAULT_STYLES: dict[str, dict[str, Any]] = {
+    "curve": {"kind": "curve", "color": "black", "linestyle": "solid", "linewidth": 1.2},
+    "region": {"kind": "region", "facecolor": "0.8", "edgecolor": "0.4", "alpha": 0.6},
+}
+
+
+def layer_style(
+    layer: str, kind: str, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Style and label of a layer: registry style, then ``overrides``.
+
+    Parameters
+    ----------
+    layer : str
+        Constraint name (the ``layer`` attribute of a stored field or mask).
+    kind : {"curve", "region"}
+        Used when the layer is not registered.
+    overrides : mapping, optional
+        Matplotlib keyword arguments and ``label`` replacing the defaults.
+
+    Returns
+    -------
+    dict
+        ``kind``, ``label`` and matplotlib keyword arguments.
+    """
+    from ..constraints import REGISTRY  # metadata only: nothing is evaluated
+
+    constraint = REGISTRY.get(layer)
+    if constraint is not None:
+        style = dict(constraint.style)
+        style["label"] = PANEL_LABELS.get(layer, constraint.label)
+    else:
+        style = dict(_DEFAULT_STYLES[kind])
+        style["label"] = PANEL_LABELS.get(layer, layer)
+    style.update(overrides or {})
+    return style
+
+
+def axis_label(name: str, units: str) -> str:
+    """Axis label with units, e.g. ``"$m_{\\nu_h}$ [MeV]"``; dimensionless: symbol only."""
+    symbol = PARAMETER_SYMBOLS.get(name, name)
+    return symbol if units in ("", "1") else f"{symbol} [{units}]"
+
+
+def _number(value: float) -> str:
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    exponent = math.floor(math.log10(abs(value)))
+    mantissa = value / 10.0**exponent
+    if -2 <= exponent <= 3:
+        return f"{value:g}"
+    if math.isclose(mantissa, 1.0, rel_tol=1e-9):
+        return rf"$10^{{{exponent}}}$"
+    return rf"${mantissa:.3g}\times 10^{{{exponent}}}$"
+
+
+def format_parameter(name: str, value: Any) -> str:
+    """One fixed model parameter as panel text, e.g. ``"$\\chi^2$ = $10^{-8}$"``.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name as in the card's ``[model]`` table.
+    value : float, int, bool or str
+        Its value; strings (values with units, e.g. ``"150 MeV"``) are written as given.
+    """
+    if name == "nature":
+        return rf"{str(value).capitalize()} $\nu_h$"
+    symbol = PARAMETER_SYMBOLS.get(name, name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{symbol} = {value}"
+    return f"{symbol} = {_number(float(value))}"
+
+
+@contextlib.contextmanager
+def figure_style(styles: Sequence[str] = ()) -> Iterator[None]:
+    """Context in which the package's figures are made and saved, reproducibly.
+
+    Starts from matplotlib's default rcParams (ignoring any matplotlibrc), applies
+    :data:`PAPER_RC`, then ``styles``; everything is restored on exit.
+
+    Parameters
+    ----------
+    styles : sequence of str
+        Matplotlib style names or style-sheet paths applied on top, in order.
+
+    Raises
+    ------
+    PlottingError
+        If a style is neither a known name nor a readable style file.
+    """
+    with matplotlib.rc_context():
+        try:
+            matplotlib.style.use(["default", PAPER_RC, *styles])
+        except OSError as err:
+            raise PlottingError(f"style: {err}".splitlines()[0]) from None
+        yield
