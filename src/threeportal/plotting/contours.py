@@ -45,6 +45,7 @@ import h5py
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..scans.refine import reconstruct
 from ._result import PlottingError, ResultLike, open_result
 
 __all__ = [
@@ -317,7 +318,14 @@ def extract_contours(
         domain_name = str(attrs.get("domain", "") or "")
         domain = res.masks.get(domain_name) if domain_name else None
         for index, level in enumerate(_levels(attrs)):
-            pieces = extract_lines(res.x, res.y, res.fields[name], level, domain=domain, **scales)
+            refined = reconstruct(res, name, index) if hasattr(res, "path") else None
+            if refined is not None:  # adaptive refinement stored by the scan: use it
+                x_fine, y_fine, values = refined
+                pieces = extract_lines(x_fine, y_fine, values, level, **scales)
+            else:
+                pieces = extract_lines(
+                    res.x, res.y, res.fields[name], level, domain=domain, **scales
+                )
             out.append(
                 Contour(
                     name,

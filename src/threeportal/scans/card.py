@@ -4,7 +4,7 @@ A card has the tables ``[scan]`` (name, description), ``[model]`` (fixed paramet
 as strings with a unit, e.g. ``"150 MeV"``), ``[axes.x]`` and ``[axes.y]`` (parameter, min,
 max, n, scale), ``[constraints]`` (``evaluate = [...]`` and option tables
 ``[constraints.<name>]``), ``[inputs]`` (input key = shipped name or file path),
-``[output]`` (path, tile) and ``[grid]`` (``refine``, reserved for adaptive refinement).
+``[output]`` (path, tile) and ``[grid]`` (``refine``: adaptive contour refinement, see :mod:`threeportal.scans.refine`).
 Every key is validated; a mistake raises :class:`CardError` naming the key and what is
 allowed. A validated card has a canonical TOML text (sorted, defaults filled in) whose
 SHA-256, without the ``[output]`` table, identifies the scan.
@@ -271,7 +271,7 @@ class Card:
     tile : int
         Tile side in grid points.
     refine : int
-        ``[grid] refine`` (reserved; stored, not used yet).
+        ``[grid] refine``: levels of adaptive contour refinement after the scan (0: none).
     data : dict
         The canonical card as nested dicts.
     text : str

@@ -22,7 +22,10 @@ __all__ = ["cmd_card", "cmd_info", "cmd_scan", "format_info", "register"]
 
 def cmd_scan(args: argparse.Namespace) -> int:
     """``threeportal scan CARD|NAME [...]``: run a scan (a cache hit does nothing)."""
-    card = load_card(args.card, args.set or None)
+    overrides = list(args.set or [])
+    if args.refine is not None:
+        overrides.append(f"grid.refine={args.refine}")
+    card = load_card(args.card, overrides or None)
     run_scan(
         card,
         output=args.output,
@@ -158,6 +161,13 @@ def register(subparsers: Any) -> None:
         "--force",
         action="store_true",
         help="recompute and overwrite, even on a cache hit or another card",
+    )
+    scan.add_argument(
+        "--refine",
+        type=int,
+        metavar="N",
+        help="refine every contour adaptively by N doublings after the scan "
+        "(same as --set grid.refine=N)",
     )
     scan.add_argument("--quiet", action="store_true", help="no progress bar, no messages")
     scan.set_defaults(handler=cmd_scan)

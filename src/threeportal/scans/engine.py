@@ -25,6 +25,7 @@ from .._version import __version__
 from ..constraints import Field, Inputs, Mask, evaluate_constraints
 from .card import Card, load_card
 from .errors import CardError, ScanError
+from .refine import refine_result
 from .store import (
     RESERVED_NAMES,
     Entry,
@@ -326,17 +327,29 @@ def run_scan(
                     f"cache hit: {out} already holds this scan (same card and inputs "
                     "SHA-256); nothing to do (--force recomputes)",
                 )
-                return out
-            raise ScanError(
-                f"{out} holds a different scan (card {header.get('scan_name')!r}, "
-                f"card sha256 {str(header.get('card_sha256'))[:12]}, inputs sha256 "
-                f"{str(header.get('inputs_sha256'))[:12]}); use --force to overwrite it "
-                "or -o to write elsewhere"
-            )
-
-        entries = probe_layout(card, inputs)
-        with _backend(backend, scheduler):
-            n_tiles = _scan(card, inputs, entries, out, jobs, backend, tile, force, quiet)
+                cache_hit = True
+            else:
+                raise ScanError(
+                    f"{out} holds a different scan (card {header.get('scan_name')!r}, "
+                    f"card sha256 {str(header.get('card_sha256'))[:12]}, inputs sha256 "
+                    f"{str(header.get('inputs_sha256'))[:12]}); use --force to overwrite it "
+                    "or -o to write elsewhere"
+                )
+        else:
+            cache_hit = False
+        if not cache_hit:
+            entries = probe_layout(card, inputs)
+            with _backend(backend, scheduler):
+                n_tiles = _scan(card, inputs, entries, out, jobs, backend, tile, force, quiet)
+    # outside the scan lock: open_for_update takes it to rewrite the file atomically
+    evaluations = refine_result(out, card, inputs)  # no-op unless [grid] refine > 0
+    if evaluations:
+        _say(
+            quiet,
+            f"refined the contours of {out}: {card.refine} levels, {evaluations} model evaluations",
+        )
+    if cache_hit:
+        return out
     _say(
         quiet,
         f"wrote {out}: {card.x.n} x {card.y.n} grid ({card.x.parameter} x "

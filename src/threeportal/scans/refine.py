@@ -1,24 +1,48 @@
-"""Adaptive refinement of one contour: evaluate densely only where the contour runs.
+"""Adaptive refinement of contours: evaluate densely only where a contour runs.
 
-Start from a coarse n0 x n0 grid; each level doubles the resolution, evaluating the model
-only at the new nodes of cells whose corners straddle the contour level. Nodes away from
-the contour take values interpolated (in index space) from the coarser level: their cells
-do not change sign, so the interpolation cannot create a crossing there. After ``levels``
-steps the grid has (n0 - 1) 2^levels + 1 nodes per side but only a small fraction of them
-were computed.
+Start from a coarse grid (the scan grid); each level doubles the resolution, evaluating the
+model only at the new nodes of cells whose corners straddle the contour level. Nodes away
+from the contour take values interpolated (in index space, in the plotting coordinates)
+from the coarser level: their cells do not change sign, so the interpolation cannot create
+a crossing there. After ``levels`` steps the grid has (n - 1) 2^levels + 1 nodes per side,
+of which only a small fraction were computed.
+
+Stored layout (inside a scan result, written atomically after the scan)::
+
+    /refined                       attrs: schema = "threeportal.refined", schema_version = 1,
+                                   card_sha256, levels (number of doublings)
+    /refined/<field>/<i>           one group per contour level i of the field; attrs: level,
+                                   log (bool: the transform is log10(f / level))
+    /refined/<field>/<i>/step      int32 doubling step at which each node was evaluated
+    /refined/<field>/<i>/j, i      int32 fine-grid indices of the evaluated nodes
+    /refined/<field>/<i>/t         the transformed field at those nodes
+
+:func:`reconstruct` rebuilds the fine grid from the stored scan field and these nodes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["RefinedGrid", "refine_contour"]
+__all__ = [
+    "REFINED_GROUP",
+    "RefinedGrid",
+    "fine_axis",
+    "reconstruct",
+    "refine_contour",
+    "refine_result",
+]
 
-#: f(x, y) -> field values, for 1-D arrays of equal length (axis units, not scaled).
+REFINED_GROUP = "refined"
+_SCHEMA = "threeportal.refined"
+
+#: f(x, y) -> field values (NaN where undefined), for 1-D arrays of equal length.
 PointFunction = Callable[[NDArray[np.float64], NDArray[np.float64]], NDArray[np.float64]]
 
 
@@ -30,38 +54,64 @@ class RefinedGrid:
     ----------
     x, y : ndarray
         Axis values of the fine grid (axis units).
-    z : ndarray
-        Signed distance to the level in the transformed variable, shape (ny, nx): the
-        contour is z = 0.
+    t : ndarray
+        The transformed field, shape (ny, nx): log10(f / level) or f - level; the contour
+        is t = 0; NaN where the field is undefined.
     evaluated : ndarray of bool
-        Nodes where the model was evaluated (the others are interpolated).
+        Nodes where the model was evaluated (the coarse ones included).
     evaluations : int
-        Number of model evaluations.
+        Number of model evaluations (including the coarse grid when it was evaluated here).
+    level : float
+        The contour level.
+    log : bool
+        Whether ``t`` is log10(f / level).
+    nodes : ndarray
+        The refinement evaluations as rows (step k, fine j, fine i); step k counts down
+        from ``levels`` to 1 as the grid is doubled.
     """
 
     x: NDArray[np.float64]
     y: NDArray[np.float64]
-    z: NDArray[np.float64]
+    t: NDArray[np.float64]
     evaluated: NDArray[np.bool_]
     evaluations: int
+    level: float
+    log: bool
+    nodes: NDArray[np.int32]
 
     @property
     def fraction(self) -> float:
         """Evaluations as a fraction of the brute-force fine grid."""
-        return self.evaluations / self.z.size
+        return self.evaluations / self.t.size
+
+    @property
+    def field(self) -> NDArray[np.float64]:
+        """The field on the fine grid (in its own units)."""
+        return _untransform(self.t, self.level, self.log)
 
 
-def _axis(lo: float, hi: float, n: int, scale: str) -> NDArray[np.float64]:
-    if scale == "log":
-        return np.geomspace(lo, hi, n)
-    return np.linspace(lo, hi, n)
+def fine_axis(coarse: NDArray[np.float64], scale: str, levels: int) -> NDArray[np.float64]:
+    """Axis with 2^levels - 1 nodes inserted between neighbours, uniform in plot coordinates."""
+    u = np.log10(coarse) if scale == "log" else np.asarray(coarse, float)
+    n = (u.size - 1) * 2**levels + 1
+    fine = np.interp(np.arange(n) / 2**levels, np.arange(u.size), u)
+    fine[:: 2**levels] = u  # the coarse nodes exactly
+    out = 10.0**fine if scale == "log" else fine
+    out[:: 2**levels] = coarse
+    return out
 
 
 def _transform(values: NDArray[np.float64], level: float, log: bool) -> NDArray[np.float64]:
+    values = np.asarray(values, float)
     if log:
-        tiny = np.finfo(float).tiny
-        return np.log10(np.maximum(values, tiny)) - np.log10(level)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            safe = np.where(np.isfinite(values), np.maximum(values, np.finfo(float).tiny), np.nan)
+            return np.log10(safe) - np.log10(level)
     return values - level
+
+
+def _untransform(t: NDArray[np.float64], level: float, log: bool) -> NDArray[np.float64]:
+    return level * 10.0**t if log else t + level
 
 
 def _upsample(z: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -75,66 +125,209 @@ def _upsample(z: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
-def _crossed_cells(z: NDArray[np.float64]) -> NDArray[np.bool_]:
-    """Cells (ny-1, nx-1) whose four corners do not all lie on one side of z = 0."""
-    above = z > 0
-    corners = (above[:-1, :-1], above[1:, :-1], above[:-1, 1:], above[1:, 1:])
-    return np.logical_or.reduce(corners) & ~np.logical_and.reduce(corners)
+def _crossed_cells(t: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Cells whose four (defined) corners do not all lie on one side of t = 0."""
+    corners = (t[:-1, :-1], t[1:, :-1], t[:-1, 1:], t[1:, 1:])
+    defined = np.logical_and.reduce([np.isfinite(c) for c in corners])
+    above = [c > 0 for c in corners]
+    return defined & np.logical_or.reduce(above) & ~np.logical_and.reduce(above)
 
 
 def refine_contour(
     func: PointFunction,
-    x_range: tuple[float, float, str],
-    y_range: tuple[float, float, str],
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
     level: float,
     *,
-    start: int = 64,
     levels: int = 5,
+    x_scale: str = "linear",
+    y_scale: str = "linear",
     log: bool = True,
+    coarse: NDArray[np.float64] | None = None,
 ) -> RefinedGrid:
     """Resolve the contour ``func(x, y) = level`` adaptively.
 
     Parameters
     ----------
     func : callable
-        Vectorised over points: ``func(x, y)`` with 1-D arrays of equal length.
-    x_range, y_range : (min, max, scale)
-        Axis bounds (axis units) and "linear" or "log".
+        Vectorised over points: ``func(x, y)`` with 1-D arrays of equal length, axis units;
+        NaN where the field is undefined.
+    x, y : ndarray
+        The coarse axes (axis units), e.g. the scan axes.
     level : float
         The contour level.
-    start : int
-        Nodes per side of the starting grid (>= 2).
     levels : int
         Number of doublings (>= 0).
+    x_scale, y_scale : {"linear", "log"}
+        Axis scales; new nodes are uniform in log10 on a log axis.
     log : bool
         Compare log10(f) with log10(level) (for positive fields spanning decades).
+    coarse : ndarray, optional
+        The field already known on the coarse grid, shape (ny, nx); evaluated otherwise.
     """
-    if start < 2 or levels < 0:
-        raise ValueError("refine: start must be >= 2 and levels >= 0")
-    n_fine = (start - 1) * 2**levels + 1
-    x_fine = _axis(*x_range[:2], n_fine, x_range[2])
-    y_fine = _axis(*y_range[:2], n_fine, y_range[2])
-    step = 2**levels
-    xs, ys = np.meshgrid(x_fine[::step], y_fine[::step])
-    z = _transform(np.asarray(func(xs.ravel(), ys.ravel()), float), level, log).reshape(xs.shape)
-    evaluated = np.ones_like(z, dtype=bool)
-    evaluations = z.size
+    if levels < 0:
+        raise ValueError("refine: the number of levels must be >= 0")
+    x_fine, y_fine = fine_axis(x, x_scale, levels), fine_axis(y, y_scale, levels)
+    evaluations = 0
+    if coarse is None:
+        xs, ys = np.meshgrid(x, y)
+        coarse = np.asarray(func(xs.ravel(), ys.ravel()), float).reshape(xs.shape)
+        evaluations = coarse.size
+    t = _transform(coarse, level, log)
+    evaluated = np.ones_like(t, dtype=bool)
+    nodes = [np.empty((0, 3), dtype=np.int32)]
     for k in range(levels, 0, -1):
-        crossed = _crossed_cells(z)
-        z = _upsample(z)
-        known = np.zeros_like(z, dtype=bool)
+        crossed = _crossed_cells(t)
+        t = _upsample(t)
+        known = np.zeros_like(t, dtype=bool)
         known[::2, ::2] = evaluated
-        need = np.zeros_like(z, dtype=bool)
+        need = np.zeros_like(t, dtype=bool)
         rows, cols = np.nonzero(crossed)
         for dj in range(3):  # the 3 x 3 nodes of each crossed cell at the new resolution
             for di in range(3):
                 need[2 * rows + dj, 2 * cols + di] = True
         need &= ~known
         j, i = np.nonzero(need)
-        sub = 2 ** (k - 1)
         if j.size:
-            values = np.asarray(func(x_fine[i * sub], y_fine[j * sub]), float)
-            z[j, i] = _transform(values, level, log)
+            stride = 2 ** (k - 1)
+            t[j, i] = _transform(func(x_fine[i * stride], y_fine[j * stride]), level, log)
             evaluations += j.size
+            nodes.append(np.column_stack([np.full_like(j, k), j * stride, i * stride]))
         evaluated = known | need
-    return RefinedGrid(x_fine, y_fine, z, evaluated, evaluations)
+    return RefinedGrid(
+        x_fine,
+        y_fine,
+        t,
+        evaluated,
+        evaluations,
+        float(level),
+        log,
+        np.concatenate(nodes).astype(np.int32),
+    )
+
+
+def _point_function(card: Any, inputs: Any, layer: str, field: str) -> PointFunction:
+    from ..constraints import evaluate_constraints
+    from ..model import ModelPoint
+
+    def evaluate(x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+        params = dict(card.model)
+        params[card.x.parameter] = np.asarray(x, float)
+        params[card.y.parameter] = np.asarray(y, float)
+        if "chi" in params:
+            params["chi2"] = np.square(params.pop("chi"))
+        results = evaluate_constraints(ModelPoint(**params), [layer], card.options, inputs)[layer]
+        item = results[field]
+        values = np.broadcast_to(np.asarray(item.values, float), np.shape(x)).copy()
+        if item.domain is not None:
+            values[~np.broadcast_to(item.domain, values.shape)] = np.nan
+        return values
+
+    return evaluate
+
+
+def refine_result(path: str | Path, card: Any, inputs: Any) -> int:
+    """Refine every contour of a finished scan result and store the nodes in it.
+
+    Does nothing when ``card.refine`` is 0 or the result already holds refined contours of
+    this card. Returns the number of model evaluations made.
+    """
+    import h5py
+
+    from .store import load, open_for_update
+
+    levels = int(card.refine)
+    if levels <= 0:
+        return 0
+    with h5py.File(path, "r") as f:
+        group = f.get(REFINED_GROUP)
+        if group is not None and group.attrs.get("card_sha256") == card.sha256:
+            return 0
+    result = load(path)
+    x_axis = card.x.values()
+    y_axis = card.y.values()
+    stored: list[tuple[str, int, RefinedGrid]] = []
+    evaluations = 0
+    for name, values in sorted(result.fields.items()):
+        attrs = result.field_attrs[name]
+        field_levels = np.atleast_1d(np.asarray(attrs.get("levels", ()), float))
+        if field_levels.size == 0:
+            continue
+        coarse = np.array(values, float)
+        domain_name = str(attrs.get("domain", "") or "")
+        if domain_name:
+            coarse[~result.masks[domain_name]] = np.nan
+        func = _point_function(card, inputs, str(attrs["layer"]), name)
+        defined = coarse[np.isfinite(coarse)]
+        for index, level in enumerate(field_levels):
+            log = bool(level > 0 and defined.size and np.all(defined > 0))
+            grid = refine_contour(
+                func,
+                x_axis,
+                y_axis,
+                float(level),
+                levels=levels,
+                x_scale=card.x.scale,
+                y_scale=card.y.scale,
+                log=log,
+                coarse=coarse,
+            )
+            evaluations += grid.evaluations
+            stored.append((name, index, grid))
+    with open_for_update(path) as f:
+        if REFINED_GROUP in f:
+            del f[REFINED_GROUP]
+        top = f.create_group(REFINED_GROUP)
+        top.attrs.update(
+            {"schema": _SCHEMA, "schema_version": 1, "card_sha256": card.sha256, "levels": levels}
+        )
+        for name, index, grid in stored:
+            group = top.require_group(name).create_group(str(index))
+            group.attrs.update({"level": grid.level, "log": grid.log})
+            step, j, i = grid.nodes.T
+            group["step"], group["j"], group["i"] = step, j, i
+            group["t"] = grid.t[j, i]
+    return evaluations
+
+
+def reconstruct(
+    result: Any, field: str, index: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None:
+    """The refined fine grid of contour ``index`` of ``field``, or None if not refined.
+
+    Parameters
+    ----------
+    result : ScanResult
+        A loaded scan result (``threeportal.scans.load``).
+
+    Returns
+    -------
+    (x, y, values) or None
+        Fine axes (axis units) and the field on the fine grid (NaN where undefined).
+    """
+    import h5py
+
+    with h5py.File(result.path, "r") as f:
+        top = f.get(REFINED_GROUP)
+        if top is None or top.attrs.get("card_sha256") != result.attrs.get("card_sha256"):
+            return None
+        group = top.get(f"{field}/{index}")
+        if group is None:
+            return None
+        levels = int(top.attrs["levels"])
+        level, log = float(group.attrs["level"]), bool(group.attrs["log"])
+        step, j, i = group["step"][...], group["j"][...], group["i"][...]
+        t_nodes = group["t"][...]
+    coarse = np.array(result.fields[field], float)
+    domain_name = str(result.field_attrs[field].get("domain", "") or "")
+    if domain_name:
+        coarse[~result.masks[domain_name]] = np.nan
+    t = _transform(coarse, level, log)
+    for k in range(levels, 0, -1):  # replay the doublings of refine_contour
+        t = _upsample(t)
+        now = step == k
+        stride = 2 ** (k - 1)
+        t[j[now] // stride, i[now] // stride] = t_nodes[now]
+    x = fine_axis(result.x, result.x_scale, levels)
+    y = fine_axis(result.y, result.y_scale, levels)
+    return x, y, _untransform(t, level, log)
