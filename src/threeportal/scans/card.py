@@ -4,7 +4,7 @@ A card has the tables ``[scan]`` (name, description), ``[model]`` (fixed paramet
 as strings with a unit, e.g. ``"150 MeV"``), ``[axes.x]`` and ``[axes.y]`` (parameter, min,
 max, n, scale), ``[constraints]`` (``evaluate = [...]`` and option tables
 ``[constraints.<name>]``), ``[inputs]`` (input key = shipped name or file path),
-``[output]`` (path, tile) and ``[grid]`` (``refine``: adaptive contour refinement, see :mod:`threeportal.scans.refine`).
+``[output]`` (path, tile) and ``[grid]`` (``refine``: adaptive contour refinement).
 Every key is validated; a mistake raises :class:`CardError` naming the key and what is
 allowed. A validated card has a canonical TOML text (sorted, defaults filled in) whose
 SHA-256, without the ``[output]`` table, identifies the scan.
