@@ -80,7 +80,11 @@ class EvaluationContext:
         return self.model.shape
 
     def full(self, values: Any) -> NDArray:
-        """``values`` broadcast to the grid shape (a real array, not a view)."""
+        """``values`` broadcast to the grid shape (a real array, not a view; no copy when
+        it already has that shape)."""
+        values = np.asarray(values)
+        if values.shape == self.shape:
+            return values
         return np.array(np.broadcast_to(values, self.shape))
 
 

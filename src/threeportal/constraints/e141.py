@@ -23,7 +23,7 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
     m_z = ctx.model.m_zprime
     epsilon = C_W * ctx.model.chi
     if options["br_scaled"]:
-        epsilon = epsilon * np.sqrt(ctx.decays.zprime_branching_ratios["ee"])
+        epsilon = epsilon * np.sqrt(ctx.decays.zprime_br("ee"))
     inside = band.in_range(m_z)
     safe_m = np.where(inside, m_z, band.x_min)
     lower = band.interpolate(band.lower_column, safe_m)

@@ -33,8 +33,8 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
     decays = ctx.decays
     signal = ctx.full(
         br_k_to_mu_nuh(ctx.model.m_nuh, ctx.model.U_muh2, shrock=options["shrock"])
-        * decays.nuh_branching_ratios["nu_zprime"]
-        * decays.zprime_branching_ratios["ee"]
+        * decays.nuh_br("nu_zprime")
+        * decays.zprime_br("ee")
         * p_prompt
     )
     domain = ctx.full(ctx.model.m_zprime > na48.get("m_ee_threshold"))

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from ..constants import M_K_PLUS, M_MUON
 from ..physics.kinematics import (
     decay_probability,
-    lab_decay_length,
+    momentum_over_mass,
     two_body_energy,
     two_body_momentum,
 )
@@ -65,24 +65,26 @@ def cascade_decay_probability(
     p_h_rest = two_body_momentum(M_K_PLUS, m_h, M_MUON)
     e_z_rest = two_body_energy(m_h, m_z, 0.0)
     p_z_rest = two_body_momentum(m_h, m_z, 0.0)
-    width_h, width_z = decays.nuh_total_width, decays.zprime_total_width
+    ctau_h, ctau_z = decays.nuh_ctau, decays.zprime_ctau
 
     def z_probability(e_h: NDArray, nodes: bool) -> NDArray:
         gamma_h = e_h / m_h
         if not nodes:
-            return decay_probability(distance, lab_decay_length(gamma_h * e_z_rest, m_z, width_z))
+            return decay_probability(distance, momentum_over_mass(gamma_h * e_z_rest, m_z) * ctau_z)
         beta_h = np.sqrt(np.clip(1.0 - 1.0 / gamma_h**2, 0.0, None))
         lo = gamma_h * (e_z_rest - beta_h * p_z_rest)
         hi = gamma_h * (e_z_rest + beta_h * p_z_rest)
         total = 0.0
         for x, w in zip(_GL_X, _GL_W, strict=True):  # fixed nodes, whole-grid operations
             energy = np.maximum(lo + x * (hi - lo), m_z)
-            total = total + w * decay_probability(distance, lab_decay_length(energy, m_z, width_z))
+            total = total + w * decay_probability(
+                distance, momentum_over_mass(energy, m_z) * ctau_z
+            )
         return total
 
     if mode == "mean":
         e_h = np.maximum(gamma_k * e_h_rest, m_h)
-        p_h = decay_probability(distance, lab_decay_length(e_h, m_h, width_h))
+        p_h = decay_probability(distance, momentum_over_mass(e_h, m_h) * ctau_h)
         return p_h, p_h * z_probability(e_h, nodes=False)
     if mode != "averaged":
         raise ConstraintError(f"decay_mode: {mode!r} is not one of 'mean', 'averaged'")
@@ -91,7 +93,7 @@ def cascade_decay_probability(
     p_h_total, joint_total = 0.0, 0.0
     for x, w in zip(_GL_X, _GL_W, strict=True):  # fixed nodes, whole-grid operations
         e_h = np.maximum(lo + x * (hi - lo), m_h)
-        p_h = decay_probability(distance, lab_decay_length(e_h, m_h, width_h))
+        p_h = decay_probability(distance, momentum_over_mass(e_h, m_h) * ctau_h)
         p_h_total = p_h_total + w * p_h
         joint_total = joint_total + w * p_h * z_probability(e_h, nodes=True)
     return np.asarray(p_h_total), np.asarray(joint_total)
@@ -111,11 +113,7 @@ def _make(channel: str, zprime_channel: str, label: str, linestyle: str) -> Cons
         momentum = kaon_momentum(na62)
         _, p_joint = cascade_decay_probability(ctx, distance, momentum, options["decay_mode"])
         decays = ctx.decays
-        p_dec = (
-            p_joint
-            * decays.nuh_branching_ratios["nu_zprime"]
-            * decays.zprime_branching_ratios[zprime_channel]
-        )
+        p_dec = p_joint * decays.nuh_br("nu_zprime") * decays.zprime_br(zprime_channel)
         production = br_k_to_mu_nuh(ctx.model.m_nuh, ctx.model.U_muh2, shrock=options["shrock"])
         events = ctx.full(n_kaons * acceptance * production * p_dec)
         level = float(options["level"])

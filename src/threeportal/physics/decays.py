@@ -11,8 +11,12 @@ __all__ = ["branching_ratios", "total_width"]
 
 
 def total_width(widths: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
-    """Sum of the partial widths (MeV)."""
-    return np.sum(np.stack(list(np.broadcast_arrays(*widths.values()))), axis=0)
+    """Sum of the partial widths (MeV), without stacking them into one array."""
+    values = list(widths.values())
+    total = np.array(np.broadcast_to(values[0], np.broadcast_shapes(*map(np.shape, values))))
+    for width in values[1:]:
+        total += width
+    return total
 
 
 def branching_ratios(widths: Mapping[str, NDArray[np.float64]]) -> dict[str, NDArray]:

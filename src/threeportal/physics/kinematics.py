@@ -22,6 +22,7 @@ __all__ = [
     "lab_decay_length",
     "lifetime",
     "mean_decay_probability_two_body",
+    "momentum_over_mass",
     "two_body_energy",
     "two_body_momentum",
 ]
@@ -76,6 +77,12 @@ def ctau(total_width: ArrayLike) -> NDArray[np.float64]:
     return c_light * lifetime(total_width)
 
 
+def momentum_over_mass(energy: ArrayLike, mass: ArrayLike) -> NDArray[np.float64]:
+    """beta gamma = p / m of a particle of given lab energy and mass (both MeV)."""
+    energy, mass = np.asarray(energy, float), np.asarray(mass, float)
+    return np.sqrt(np.clip(energy**2 - mass**2, 0.0, None)) / mass
+
+
 def lab_decay_length(energy: ArrayLike, mass: ArrayLike, total_width: ArrayLike) -> NDArray:
     """Lab-frame decay length L = (p / m) c tau, in mm.
 
@@ -88,9 +95,7 @@ def lab_decay_length(energy: ArrayLike, mass: ArrayLike, total_width: ArrayLike)
     total_width : array_like
         Total width, MeV.
     """
-    energy, mass = np.asarray(energy, float), np.asarray(mass, float)
-    p_over_m = np.sqrt(np.clip(energy**2 - mass**2, 0.0, None)) / mass
-    return p_over_m * ctau(total_width)
+    return momentum_over_mass(energy, mass) * ctau(total_width)
 
 
 def decay_probability(distance: ArrayLike, decay_length: ArrayLike) -> NDArray[np.float64]:

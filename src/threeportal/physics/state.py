@@ -7,6 +7,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from ..constants import c_light
 from ..model import ModelPoint
 from .decays import branching_ratios, total_width
 from .kinematics import lifetime
@@ -30,6 +31,7 @@ class DecayState:
 
     def __init__(self, model: ModelPoint) -> None:
         self.model = model
+        self._br_cache: dict[tuple[int, tuple[str, ...]], NDArray[np.float64]] = {}
 
     @cached_property
     def nuh_widths(self) -> dict[str, NDArray[np.float64]]:
@@ -53,13 +55,31 @@ class DecayState:
 
     @cached_property
     def nuh_branching_ratios(self) -> dict[str, NDArray[np.float64]]:
-        """Branching ratios of nu_h."""
+        """Branching ratios of every nu_h channel (see :meth:`nuh_br` for one)."""
         return branching_ratios(self.nuh_widths)
 
     @cached_property
     def zprime_branching_ratios(self) -> dict[str, NDArray[np.float64]]:
-        """Branching ratios of Z'."""
+        """Branching ratios of every Z' channel (see :meth:`zprime_br` for one)."""
         return branching_ratios(self.zprime_widths)
+
+    def nuh_br(self, *channels: str) -> NDArray[np.float64]:
+        """Summed branching ratio of some nu_h channels, computed without the others."""
+        return self._br(channels, self.nuh_widths, self.nuh_total_width)
+
+    def zprime_br(self, *channels: str) -> NDArray[np.float64]:
+        """Summed branching ratio of some Z' channels, computed without the others."""
+        return self._br(channels, self.zprime_widths, self.zprime_total_width)
+
+    def _br(self, channels: tuple[str, ...], widths: dict, total: NDArray) -> NDArray:
+        key = (id(widths), channels)
+        if key not in self._br_cache:
+            partial = widths[channels[0]]
+            for channel in channels[1:]:
+                partial = partial + widths[channel]
+            safe = np.where(total > 0, total, 1.0)
+            self._br_cache[key] = np.where(total > 0, partial / safe, 0.0)
+        return self._br_cache[key]
 
     @cached_property
     def nuh_lifetime(self) -> NDArray[np.float64]:
@@ -72,18 +92,26 @@ class DecayState:
         return lifetime(self.zprime_total_width)
 
     @cached_property
+    def nuh_ctau(self) -> NDArray[np.float64]:
+        """Proper decay length c tau of nu_h (hepunits length)."""
+        return c_light * self.nuh_lifetime
+
+    @cached_property
+    def zprime_ctau(self) -> NDArray[np.float64]:
+        """Proper decay length c tau of Z' (hepunits length)."""
+        return c_light * self.zprime_lifetime
+
+    @cached_property
     def zprime_visible_fraction(self) -> NDArray[np.float64]:
         """BR(Z' -> e+e-, mu+mu-, pi+pi-)."""
-        br = self.zprime_branching_ratios
-        return sum(br[c] for c in VISIBLE_ZPRIME_CHANNELS)
+        return self.zprime_br(*VISIBLE_ZPRIME_CHANNELS)
 
     @cached_property
     def nuh_cascade_visible_fraction(self) -> NDArray[np.float64]:
         """BR(nu_h -> nu Z') BR(Z' -> visible): the two-step visible cascade."""
-        return self.nuh_branching_ratios["nu_zprime"] * self.zprime_visible_fraction
+        return self.nuh_br("nu_zprime") * self.zprime_visible_fraction
 
     @cached_property
     def nuh_direct_visible_fraction(self) -> NDArray[np.float64]:
         """Visible nu_h dark decays without an on-shell Z' (off-shell Z', rho)."""
-        br = self.nuh_branching_ratios
-        return sum(br[c] for c in _VISIBLE_NUH_DIRECT)
+        return self.nuh_br(*_VISIBLE_NUH_DIRECT)
