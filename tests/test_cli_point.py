@@ -111,3 +111,12 @@ def test_doctor_reports_healthy_install(capsys):
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "all load and match MANIFEST.sha256" in out and "status: ok" in out
+
+
+def test_data_show_raw_prints_a_file_that_loads_again(tmp_path, capsys):
+    from threeportal.data import load_experiment
+
+    assert main(["data", "show", "na62", "--raw"]) == 0
+    copy = tmp_path / "my-na62.toml"
+    copy.write_text(capsys.readouterr().out)
+    assert load_experiment(copy).get("ee.n_kaon_fid") == 2.14e11

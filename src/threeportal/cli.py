@@ -129,14 +129,17 @@ def _json_default(value: object) -> Any:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from .data import format_listing, format_show
+    from .data import format_listing, format_show, load_input
 
     if args.action == "list":
         print(format_listing())
         return 0
     if not args.name:
         raise UsageError("data show: give NAME (a shipped input, see 'threeportal data list')")
-    print(format_show(args.name))
+    if args.raw:  # the file itself, to start a user input from
+        sys.stdout.write(load_input(args.name).path.read_text(encoding="utf-8"))
+    else:
+        print(format_show(args.name))
     return 0
 
 
@@ -208,6 +211,9 @@ def _build_parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="list or show the shipped experimental inputs")
     data.add_argument("action", choices=("list", "show"))
     data.add_argument("name", nargs="?", help="shipped input name or file path (for show)")
+    data.add_argument(
+        "--raw", action="store_true", help="print the file itself (start your own from it)"
+    )
     data.set_defaults(handler=_cmd_data)
 
     doctor = sub.add_parser("doctor", help="check the installation and the shipped data")

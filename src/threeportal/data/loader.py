@@ -57,6 +57,7 @@ __all__ = [
     "format_listing",
     "format_show",
     "load_experiment",
+    "load_input",
     "load_limit",
     "manifest_text",
     "shipped_inputs",
@@ -971,7 +972,8 @@ def load_experiment(name_or_path: str | os.PathLike[str]) -> ExperimentParameter
     return _parse_experiment(data, display, path)
 
 
-def _load_any(name_or_path: str | os.PathLike[str]) -> LimitCurve | ExperimentParameters:
+def load_input(name_or_path: str | os.PathLike[str]) -> LimitCurve | ExperimentParameters:
+    """A shipped input by name (limit or experiment file) or a user file by path."""
     if isinstance(name_or_path, str) and _SHIPPED_NAME.match(name_or_path):
         files = _shipped_files()
         if name_or_path + EXPERIMENT_SUFFIX in files:
@@ -1008,7 +1010,7 @@ def format_listing() -> str:
         stem, suffix = file_name.rsplit(".", 1)
         kind = _KINDS["." + suffix]
         try:
-            item = _load_any(stem)
+            item = load_input(stem)
         except DataFileError as err:
             entries.append((stem, kind, "?", f"ERROR {err}"))
             continue
@@ -1056,7 +1058,7 @@ def format_show(name_or_path: str | os.PathLike[str], *, preview_rows: int = 3) 
     str
         A multi-line description ending with a newline.
     """
-    item = _load_any(name_or_path)
+    item = load_input(name_or_path)
     out: list[str] = []
     if isinstance(item, LimitCurve):
         out.append(f"{item.name}  (limit curve, {item.n_rows} rows)")
@@ -1182,7 +1184,7 @@ def verify_shipped() -> list[str]:
     for name in actual:
         stem = name.rsplit(".", 1)[0]
         try:
-            item = _load_any(stem)
+            item = load_input(stem)
         except DataFileError as err:
             problems.append(str(err))
             continue
