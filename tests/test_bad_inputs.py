@@ -148,11 +148,21 @@ RESULT_CASES = [
 ]
 
 
+RESULT_COMMANDS = {
+    "info": lambda path, out: ["info", str(path)],
+    "plot": lambda path, out: ["plot", str(path), "-o", str(out / "figure.png")],
+    "export": lambda path, out: ["export", str(path), "--format", "csv", "-o", str(out)],
+}
+
+
+@pytest.mark.parametrize("command", sorted(RESULT_COMMANDS))
 @pytest.mark.parametrize("case", RESULT_CASES)
-def test_bad_result_file_for_info(tmp_path, capsys, case):
+def test_bad_result_file(tmp_path, capsys, case, command):
     files = make_result_files(tmp_path)
-    err = assert_clean_failure(capsys, ["info", str(files[case])], tmp_path)
+    argv = RESULT_COMMANDS[command](files[case], tmp_path / "out")
+    err = assert_clean_failure(capsys, argv, tmp_path)
     assert files[case].name in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 LIMIT_HEADER = """# name: user_limit
