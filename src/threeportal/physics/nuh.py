@@ -31,6 +31,20 @@ _T = 0.5 * (_T + 1.0)
 _W = 0.5 * _W
 
 
+def _kinetic_dark_coupling2(
+    chi2: ArrayLike, g_prime: ArrayLike, mixing_a: ArrayLike, mixing_b: ArrayLike
+) -> NDArray[np.float64]:
+    """(e c_W chi g')^2 |U_a|^2 |U_b|^2: a Z' exchanged between a dark and an SM current."""
+    return (
+        E_CHARGE**2
+        * C_W2
+        * np.asarray(chi2, float)
+        * np.asarray(g_prime, float) ** 2
+        * np.asarray(mixing_a, float)
+        * np.asarray(mixing_b, float)
+    )
+
+
 def width_nuh_to_nu_zprime(
     m_nuh: ArrayLike,
     m_zprime: ArrayLike,
@@ -105,14 +119,7 @@ def width_nuh_to_nu_ll_offshell(
     m_nuh = np.asarray(m_nuh, float)
     if integral is None:
         integral = offshell_dilepton_integral(m_nuh, m_zprime, m_lepton)
-    coupling = (
-        E_CHARGE**2
-        * C_W2
-        * np.asarray(chi2, float)
-        * np.asarray(g_prime, float) ** 2
-        * np.asarray(U_Dh2, float)
-        * U_light_D2
-    )
+    coupling = _kinetic_dark_coupling2(chi2, g_prime, U_Dh2, U_light_D2)
     return majorana_factor * coupling * m_nuh * integral / (96.0 * np.pi**3)
 
 
@@ -134,14 +141,7 @@ def width_nuh_to_nu_rho(
     r = (M_RHO0 / m_nuh) ** 2
     open_ = (r < 1.0) & (m_zprime > m_nuh)
     phase = np.where(open_, (1.0 - r) ** 2 * (0.5 + r), 0.0)
-    coupling = (
-        E_CHARGE**2
-        * C_W2
-        * np.asarray(chi2, float)
-        * np.asarray(g_prime, float) ** 2
-        * np.asarray(U_Dh2, float)
-        * U_light_D2
-    )
+    coupling = _kinetic_dark_coupling2(chi2, g_prime, U_Dh2, U_light_D2)
     return majorana_factor * coupling * m_nuh**3 * F_RHO**2 * phase / (16.0 * np.pi * m_zprime**4)
 
 
@@ -171,14 +171,7 @@ def width_nu5_to_nu4_ee(
 ) -> NDArray[np.float64]:
     """Gamma(nu_5 -> nu_4 e+ e-), Eq. 8 (electron mass neglected, heavy Z'), in MeV."""
     m5 = np.asarray(m5, float)
-    coupling = (
-        E_CHARGE**2
-        * C_W2
-        * np.asarray(chi2, float)
-        * np.asarray(g_prime, float) ** 2
-        * np.asarray(U_D5_2, float)
-        * np.asarray(U_D4_2, float)
-    )
+    coupling = _kinetic_dark_coupling2(chi2, g_prime, U_D5_2, U_D4_2)
     x = np.clip(np.asarray(m4, float) / m5, 0.0, 1.0)
     return coupling * ess_function(x) * m5**5 / (384.0 * np.pi**3 * np.asarray(m_zprime) ** 4)
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
+from ..scans.store import ScanResult
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,24 +25,8 @@ class PlottingError(ValueError):
     """A result cannot be plotted or exported; the one-line message says why."""
 
 
-class ResultLike(Protocol):
-    """What plotting needs from a scan result (the attributes of ``scans.ScanResult``)."""
-
-    path: Path | None
-    attrs: dict[str, Any]
-    x_name: str
-    y_name: str
-    x: NDArray[np.float64]
-    y: NDArray[np.float64]
-    x_units: str
-    y_units: str
-    x_scale: str
-    y_scale: str
-    fields: dict[str, NDArray[np.float64]]
-    masks: dict[str, NDArray[np.bool_]]
-    field_attrs: dict[str, dict[str, Any]]
-    mask_attrs: dict[str, dict[str, Any]]
-    card: str
+#: A loaded scan result (plotting reads results only through :func:`threeportal.scans.load`).
+ResultLike = ScanResult
 
 
 def open_result(result: ResultLike | str | os.PathLike[str]) -> ResultLike:
