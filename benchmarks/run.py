@@ -59,7 +59,7 @@ def best_time(func, repeat: int) -> float:
 
 def vectorised_rate(n: int, inputs: Inputs) -> float:
     model = left_panel(n)
-    seconds = best_time(lambda: evaluate_constraints(model, inputs=inputs), 3 if n < 1000 else 1)
+    seconds = best_time(lambda: evaluate_constraints(model, inputs=inputs), 3)
     return n * n / seconds
 
 
@@ -122,7 +122,14 @@ def refinement_accuracy(inputs: Inputs) -> dict:
         layer = evaluate_constraints(model, ["na62_ee"], inputs=inputs)["na62_ee"]
         return layer["na62_ee_expected_events"].values
 
-    refined = refine_contour(events, (150.0, 388.0, "linear"), (1e-12, 1e-6, "log"), 1.0)
+    refined = refine_contour(
+        events,
+        np.linspace(150.0, 388.0, 64),
+        np.geomspace(1e-12, 1e-6, 64),
+        1.0,
+        levels=5,
+        y_scale="log",
+    )
     brute = np.log10(np.maximum(events(refined.x[None, :], refined.y[:, None]), 1e-300))
     log_y = np.log10(refined.y)
 
@@ -135,13 +142,13 @@ def refinement_accuracy(inputs: Inputs) -> dict:
         return log_y[i] + a / (a - b) * (log_y[i + 1] - log_y[i])
 
     errors = [
-        abs(first_crossing(refined.z[:, i]) - first_crossing(brute[:, i]))
-        for i in range(0, refined.z.shape[1], 16)
+        abs(first_crossing(refined.t[:, i]) - first_crossing(brute[:, i]))
+        for i in range(0, refined.t.shape[1], 16)
     ]
     return {
         "evaluation_fraction": refined.fraction,
         "max_log10_error": float(np.nanmax(errors)),
-        "grid_side": refined.z.shape[0],
+        "grid_side": refined.t.shape[0],
     }
 
 
