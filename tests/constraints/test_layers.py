@@ -140,11 +140,17 @@ def test_lifetime_fields_in_picoseconds_match_eq22():
     assert float(layer["lifetime_nuh_ps"].values) == pytest.approx(1.80, abs=0.01)
 
 
-def test_expected_events_grow_with_mixing_while_prompt():
-    layer = evaluate_constraints(grid(LEFT_MASSES, 150 * MeV), ["na62_ee"])["na62_ee"]
+def test_expected_events_linear_in_mixing_while_prompt_then_falling():
+    """Eq. 25: N ∝ |U_muh|^2 while both decays are prompt and BR(Z' -> ee) ~ 1; at large
+    mixing the invisible Z' width (∝ |U|^4) makes N fall like 1/|U|^2."""
+    layer = evaluate_constraints(grid(LEFT_MASSES[:-1], 150 * MeV), ["na62_ee"])["na62_ee"]
     events = layer["na62_ee_expected_events"].values
-    prompt_part = events[:, U2[0] >= 1e-7]
-    assert np.all(np.diff(prompt_part, axis=1) > 0) or np.all(prompt_part[:, :3] > 0)
+    u2 = U2[0]
+    window = (u2 >= 1e-9) & (u2 <= 1e-7)
+    per_mixing = events[:, window] / u2[window]
+    assert np.allclose(per_mixing, per_mixing[:, :1], rtol=0.01)
+    top = events[:, -1] / events[:, -5]  # |U|^2 from 10^-2.8 to 10^-2
+    assert np.allclose(top, u2[-5] / u2[-1], rtol=0.05)
 
 
 def test_na62_mumu_layer_has_no_field_when_closed_on_the_whole_plane():
