@@ -197,3 +197,37 @@ def test_bad_data_file(tmp_path, capsys, case):
     path.write_text(DATA_CASES[case])
     err = assert_clean_failure(capsys, ["data", "show", str(path)], tmp_path)
     assert path.name in err
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [["axes.x.min=400 MeV", "axes.x.max=500 MeV"], ["axes.x.min=388.5 MeV", "axes.x.max=1 GeV"]],
+    ids=["above-threshold", "from-threshold"],
+)
+def test_kaon_layers_refuse_a_plane_without_kaon_production(tmp_path, capsys, overrides):
+    argv = ["scan", "fig3-left", "-o", str(tmp_path / "out.h5"), "--quiet"]
+    for item in overrides:
+        argv += ["--set", item]
+    err = assert_clean_failure(capsys, argv, tmp_path)
+    assert "axes.x.min" in err and "m_K - m_mu" in err
+
+
+def test_heavy_nu_h_without_kaon_layers_is_fine(tmp_path):
+    argv = [
+        "scan",
+        "fig3-left",
+        "-o",
+        str(tmp_path / "out.h5"),
+        "--quiet",
+        "--set",
+        "axes.x.min=400 MeV",
+        "--set",
+        "axes.x.max=900 MeV",
+        "--set",
+        "axes.x.n=6",
+        "--set",
+        "axes.y.n=5",
+        "--set",
+        "constraints.evaluate=['upscattering', 'lifetimes']",
+    ]
+    assert main(argv) == 0

@@ -17,6 +17,7 @@ from .upscattering import UPSCATTERING
 
 __all__ = [
     "DEFAULT_INPUTS",
+    "KAON_LAYERS",
     "REGISTRY",
     "Constraint",
     "ConstraintError",
@@ -27,6 +28,9 @@ __all__ = [
     "evaluate_constraints",
     "get_constraint",
 ]
+
+#: Layers whose nu_h comes from K+ -> mu+ nu_h (they need m_nuh < m_K - m_mu).
+KAON_LAYERS = ("peak_search", "na48_2", "na62_ee", "na62_mumu")
 
 #: Every layer, by name, in drawing order (regions first, curves on top).
 REGISTRY: dict[str, Constraint] = {

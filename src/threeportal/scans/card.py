@@ -32,9 +32,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from hepunits import MeV
 from numpy.typing import NDArray
 
-from ..constraints import DEFAULT_INPUTS, REGISTRY, ConstraintError
+from ..constants import M_K_PLUS, M_MUON
+from ..constraints import DEFAULT_INPUTS, KAON_LAYERS, REGISTRY, ConstraintError
 from ..model import ModelError, ModelPoint
 from ..units import UnitError, parse_quantity, unit_value
 from .errors import CardError
@@ -352,6 +354,7 @@ class Card:
         canon["constraints"] = self._validate_constraints(
             _table(data.get("constraints", {}), "constraints")
         )
+        self._check_kaon_domain()
         canon["inputs"] = self._validate_inputs(_table(data.get("inputs", {}), "inputs"))
 
         output = _table(data.get("output", {}), "output")
@@ -434,6 +437,25 @@ class Card:
                 if param in given:
                     raise CardError(f"model.{message}") from None
             raise CardError(f"model/axes: {message}") from None
+
+    def _check_kaon_domain(self) -> None:
+        """Kaon-decay layers need K+ -> mu+ nu_h open somewhere in the plane."""
+        kaon_layers = [name for name in self.constraints if name in KAON_LAYERS]
+        if not kaon_layers:
+            return
+        threshold = M_K_PLUS - M_MUON
+        for axis in (self.x, self.y):
+            if axis.parameter == "m_nuh":
+                lowest, where = float(np.min(axis.values())), f"{axis.key}.min"
+                break
+        else:
+            lowest, where = float(self.model["m_nuh"]), "model.m_nuh"
+        if lowest >= threshold:
+            raise CardError(
+                f"{where}: {lowest / MeV:g} MeV leaves K+ -> mu+ nu_h closed everywhere; the "
+                f"layers {', '.join(kaon_layers)} need m_nuh < m_K - m_mu = "
+                f"{threshold / MeV:.1f} MeV (lower it or drop them from constraints.evaluate)"
+            )
 
     def _validate_constraints(self, table: Mapping[str, Any]) -> dict[str, Any]:
         allowed = ", ".join(REGISTRY)
