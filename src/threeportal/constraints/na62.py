@@ -13,20 +13,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..constants import M_K_PLUS, M_MUON
-from ..physics.kinematics import (
-    decay_probability,
-    momentum_over_mass,
-    two_body_energy,
-    two_body_momentum,
-)
+from ..constants import M_MUON
+from ..physics.kinematics import cascade_decay_probabilities
 from ..physics.production import br_k_to_mu_nuh
 from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask
 
 __all__ = ["NA62_EE", "NA62_MUMU", "cascade_decay_probability", "kaon_momentum"]
-
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(12)
-_GL_X, _GL_W = 0.5 * (_GL_X + 1.0), 0.5 * _GL_W
 
 
 def kaon_momentum(experiment: Any) -> float:
@@ -37,66 +29,20 @@ def kaon_momentum(experiment: Any) -> float:
 def cascade_decay_probability(
     ctx: EvaluationContext, distance: float, kaon_momentum: float, mode: str
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Probabilities that nu_h, then Z', decay within ``distance`` of the kaon decay.
-
-    Parameters
-    ----------
-    ctx : EvaluationContext
-        Model and shared decay quantities.
-    distance : float
-        Decay distance, hepunits length.
-    kaon_momentum : float
-        Kaon lab momentum, hepunits energy (0 for kaons at rest).
-    mode : {"mean", "averaged"}
-        "mean": nu_h energy gamma_K E*_h and Z' energy gamma_h E*_Z' (paper Eq. 26).
-        "averaged": average over the isotropic two-body decays (uniform lab energies),
-        with 12 x 12 fixed Gauss-Legendre nodes.
-
-    Returns
-    -------
-    (P_nuh, P_joint)
-        P(nu_h decays within distance) and P(nu_h and then Z' decay within distance).
-    """
-    model, decays = ctx.model, ctx.decays
-    m_h, m_z = model.m_nuh, model.m_zprime
-    e_kaon = np.hypot(kaon_momentum, M_K_PLUS)
-    gamma_k, beta_k = e_kaon / M_K_PLUS, kaon_momentum / e_kaon
-    e_h_rest = two_body_energy(M_K_PLUS, m_h, M_MUON)
-    p_h_rest = two_body_momentum(M_K_PLUS, m_h, M_MUON)
-    e_z_rest = two_body_energy(m_h, m_z, 0.0)
-    p_z_rest = two_body_momentum(m_h, m_z, 0.0)
-    ctau_h, ctau_z = decays.nuh_ctau, decays.zprime_ctau
-
-    def z_probability(e_h: NDArray, nodes: bool) -> NDArray:
-        gamma_h = e_h / m_h
-        if not nodes:
-            return decay_probability(distance, momentum_over_mass(gamma_h * e_z_rest, m_z) * ctau_z)
-        beta_h = np.sqrt(np.clip(1.0 - 1.0 / gamma_h**2, 0.0, None))
-        lo = gamma_h * (e_z_rest - beta_h * p_z_rest)
-        hi = gamma_h * (e_z_rest + beta_h * p_z_rest)
-        total = 0.0
-        for x, w in zip(_GL_X, _GL_W, strict=True):  # fixed nodes, whole-grid operations
-            energy = np.maximum(lo + x * (hi - lo), m_z)
-            total = total + w * decay_probability(
-                distance, momentum_over_mass(energy, m_z) * ctau_z
-            )
-        return total
-
-    if mode == "mean":
-        e_h = np.maximum(gamma_k * e_h_rest, m_h)
-        p_h = decay_probability(distance, momentum_over_mass(e_h, m_h) * ctau_h)
-        return p_h, p_h * z_probability(e_h, nodes=False)
-    if mode != "averaged":
-        raise ConstraintError(f"decay_mode: {mode!r} is not one of 'mean', 'averaged'")
-    lo = gamma_k * (e_h_rest - beta_k * p_h_rest)
-    hi = gamma_k * (e_h_rest + beta_k * p_h_rest)
-    p_h_total, joint_total = 0.0, 0.0
-    for x, w in zip(_GL_X, _GL_W, strict=True):  # fixed nodes, whole-grid operations
-        e_h = np.maximum(lo + x * (hi - lo), m_h)
-        p_h = decay_probability(distance, momentum_over_mass(e_h, m_h) * ctau_h)
-        p_h_total = p_h_total + w * p_h
-        joint_total = joint_total + w * p_h * z_probability(e_h, nodes=True)
-    return np.asarray(p_h_total), np.asarray(joint_total)
+    """(P_nuh, P_joint) of :func:`~threeportal.physics.kinematics.cascade_decay_probabilities`
+    for the model of ``ctx``, with its decay lengths computed once per grid."""
+    try:
+        return cascade_decay_probabilities(
+            distance,
+            kaon_momentum,
+            ctx.model.m_nuh,
+            ctx.model.m_zprime,
+            ctx.decays.nuh_ctau,
+            ctx.decays.zprime_ctau,
+            mode,  # type: ignore[arg-type]
+        )
+    except ValueError as err:
+        raise ConstraintError(str(err)) from None
 
 
 def _make(channel: str, zprime_channel: str, label: str, linestyle: str) -> Constraint:

@@ -11,11 +11,12 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..constants import c_light, hbar
+from ..constants import M_K_PLUS, M_MUON, c_light, hbar
 
 __all__ = [
     "DecayMode",
     "boost",
+    "cascade_decay_probabilities",
     "ctau",
     "decay_probability",
     "kallen",
@@ -25,6 +26,7 @@ __all__ = [
     "momentum_over_mass",
     "two_body_energy",
     "two_body_momentum",
+    "uniform_energy_nodes",
 ]
 
 DecayMode = Literal["mean", "averaged"]
@@ -110,6 +112,22 @@ def decay_probability(distance: ArrayLike, decay_length: ArrayLike) -> NDArray[n
     return -np.expm1(-ratio)
 
 
+def uniform_energy_nodes(
+    gamma: ArrayLike, beta: ArrayLike, rest_energy: ArrayLike, rest_momentum: ArrayLike
+) -> list[tuple[NDArray[np.float64], float]]:
+    """Gauss-Legendre nodes of the lab energy of an isotropic two-body daughter.
+
+    The lab energy is uniform between gamma (E* - beta p*) and gamma (E* + beta p*) for a
+    parent with Lorentz factor gamma and velocity beta. Returns (energy, weight) pairs, 16
+    of them, whose weights sum to one; each energy is a whole-grid array.
+    """
+    gamma, beta = np.asarray(gamma, float), np.asarray(beta, float)
+    rest_energy, rest_momentum = np.asarray(rest_energy, float), np.asarray(rest_momentum, float)
+    low = gamma * (rest_energy - beta * rest_momentum)
+    high = gamma * (rest_energy + beta * rest_momentum)
+    return [(low + x * (high - low), float(w)) for x, w in zip(_GL_X, _GL_W, strict=True)]
+
+
 def mean_decay_probability_two_body(
     distance: ArrayLike,
     parent_energy: ArrayLike,
@@ -117,24 +135,80 @@ def mean_decay_probability_two_body(
     rest_energy: ArrayLike,
     rest_momentum: ArrayLike,
     daughter_mass: ArrayLike,
-    daughter_width: ArrayLike,
+    daughter_ctau: ArrayLike,
 ) -> NDArray[np.float64]:
     """Decay probability of a daughter, averaged over an isotropic two-body decay.
 
-    The daughter lab energy is uniform between gamma (E* - beta p*) and gamma (E* + beta p*)
-    for a parent with Lorentz factor gamma and velocity beta; the average of
-    ``decay_probability`` over that interval uses 16-point Gauss-Legendre quadrature.
-    All energies and masses in MeV, ``distance`` in mm, ``daughter_width`` in MeV.
+    All energies and masses in MeV; ``distance`` and the daughter's proper decay length
+    ``daughter_ctau`` in mm. Uses :func:`uniform_energy_nodes`.
     """
     gamma, beta = boost(parent_energy, parent_mass)
-    rest_energy = np.asarray(rest_energy, float)
-    rest_momentum = np.asarray(rest_momentum, float)
-    e_low = gamma * (rest_energy - beta * rest_momentum)
-    e_high = gamma * (rest_energy + beta * rest_momentum)
+    daughter_mass = np.asarray(daughter_mass, float)
     total = 0.0
-    for x, w in zip(_GL_X, _GL_W, strict=True):  # fixed 16 nodes, each a whole-grid operation
-        energy = e_low + x * (e_high - e_low)
-        total = total + w * decay_probability(
-            distance, lab_decay_length(energy, daughter_mass, daughter_width)
-        )
+    for energy, weight in uniform_energy_nodes(gamma, beta, rest_energy, rest_momentum):
+        length = momentum_over_mass(np.maximum(energy, daughter_mass), daughter_mass)
+        total = total + weight * decay_probability(distance, length * daughter_ctau)
     return np.asarray(total, float)
+
+
+def cascade_decay_probabilities(
+    distance: float,
+    kaon_momentum: float,
+    m_nuh: ArrayLike,
+    m_zprime: ArrayLike,
+    nuh_ctau: ArrayLike,
+    zprime_ctau: ArrayLike,
+    mode: DecayMode = "mean",
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """K+ -> mu+ nu_h, nu_h -> nu Z': probabilities that nu_h, then Z', decay in ``distance``.
+
+    Parameters
+    ----------
+    distance : float
+        Decay distance from the kaon decay, mm.
+    kaon_momentum : float
+        Kaon lab momentum, MeV (0 for kaons at rest).
+    m_nuh, m_zprime : array_like
+        Masses, MeV.
+    nuh_ctau, zprime_ctau : array_like
+        Proper decay lengths, mm.
+    mode : {"mean", "averaged"}
+        "mean" (paper Eq. 26): nu_h energy gamma_K E*_h, Z' energy gamma_h E*_Z'.
+        "averaged": the decay probabilities averaged over both isotropic two-body decays
+        (16 x 16 Gauss-Legendre nodes), the Z' average taken at each nu_h energy.
+
+    Returns
+    -------
+    (P_nuh, P_joint)
+        P(nu_h decays within distance) and P(nu_h and then Z' decay within distance).
+    """
+    if mode not in ("mean", "averaged"):
+        raise ValueError(f"decay_mode: {mode!r} is not one of 'mean', 'averaged'")
+    m_h, m_z = np.asarray(m_nuh, float), np.asarray(m_zprime, float)
+    e_kaon = float(np.hypot(kaon_momentum, M_K_PLUS))
+    gamma_k, beta_k = e_kaon / M_K_PLUS, kaon_momentum / e_kaon
+    e_h_rest = two_body_energy(M_K_PLUS, m_h, M_MUON)
+    e_z_rest = two_body_energy(m_h, m_z, 0.0)
+
+    def nuh_probability(e_h: NDArray) -> NDArray:
+        return decay_probability(distance, momentum_over_mass(e_h, m_h) * nuh_ctau)
+
+    if mode == "mean":
+        e_h = np.maximum(gamma_k * e_h_rest, m_h)
+        e_z = np.maximum(e_h / m_h * e_z_rest, m_z)
+        p_h = nuh_probability(e_h)
+        return p_h, p_h * decay_probability(distance, momentum_over_mass(e_z, m_z) * zprime_ctau)
+    p_z_rest = two_body_momentum(m_h, m_z, 0.0)
+    p_h_total, joint_total = 0.0, 0.0
+    nodes = uniform_energy_nodes(
+        gamma_k, beta_k, e_h_rest, two_body_momentum(M_K_PLUS, m_h, M_MUON)
+    )
+    for e_h, weight in nodes:  # fixed nodes, each a whole-grid operation
+        e_h = np.maximum(e_h, m_h)
+        p_h = nuh_probability(e_h)
+        p_z = mean_decay_probability_two_body(
+            distance, e_h, m_h, e_z_rest, p_z_rest, m_z, zprime_ctau
+        )
+        p_h_total = p_h_total + weight * p_h
+        joint_total = joint_total + weight * p_h * p_z
+    return np.asarray(p_h_total, float), np.asarray(joint_total, float)
