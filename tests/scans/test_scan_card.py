@@ -203,7 +203,7 @@ MISTAKES = [
     # unknown keys
     (["model.m_nu=1"], ["model.m_nu", "unknown key", "allowed", "m_nuh"]),
     (["axes.x.points=5"], ["axes.x.points", "unknown key", "allowed", "n, scale"]),
-    (["plot.style=1"], ["plot", "unknown table", "allowed", "model"]),
+    (["figure.style=1"], ["figure", "unknown table", "allowed", "model"]),
     (["scan.title=x"], ["scan.title", "unknown key", "name, description"]),
     (["output.format=csv"], ["output.format", "unknown key", "path, tile"]),
     (["grid.levels=2"], ["grid.levels", "unknown key", "refine"]),

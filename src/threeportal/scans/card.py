@@ -4,7 +4,8 @@ A card has the tables ``[scan]`` (name, description), ``[model]`` (fixed paramet
 as strings with a unit, e.g. ``"150 MeV"``), ``[axes.x]`` and ``[axes.y]`` (parameter, min,
 max, n, scale), ``[constraints]`` (``evaluate = [...]`` and option tables
 ``[constraints.<name>]``), ``[inputs]`` (input key = shipped name or file path),
-``[output]`` (path, tile) and ``[grid]`` (``refine``: adaptive contour refinement).
+``[output]`` (path, tile), ``[grid]`` (``refine``: adaptive contour refinement) and
+``[plot]`` (style overrides per layer or dataset; like ``[output]``, not part of the SHA-256).
 Every key is validated; a mistake raises :class:`CardError` naming the key and what is
 allowed. A validated card has a canonical TOML text (sorted, defaults filled in) whose
 SHA-256, without the ``[output]`` table, identifies the scan.
@@ -68,7 +69,28 @@ AXIS_PARAMETERS = MASS_PARAMETERS + NUMBER_PARAMETERS
 MODEL_KEYS = (*AXIS_PARAMETERS, "nature")
 NATURES = ("dirac", "majorana")
 SCALES = ("linear", "log")
-SECTIONS = ("scan", "model", "axes", "constraints", "inputs", "output", "grid")
+SECTIONS = ("scan", "model", "axes", "constraints", "inputs", "output", "grid", "plot")
+#: Sections that do not change what a scan computes (left out of the card's SHA-256).
+COSMETIC_SECTIONS = ("output", "plot")
+#: Style keys of a ``[plot.<layer or dataset>]`` table and the type each takes.
+PLOT_STYLE_KEYS: dict[str, type] = {
+    "label": str,
+    "bound_label": str,
+    "color": str,
+    "facecolor": str,
+    "edgecolor": str,
+    "textcolor": str,
+    "bound_color": str,
+    "linestyle": str,
+    "bound_linestyle": str,
+    "alpha": float,
+    "bound_alpha": float,
+    "linewidth": float,
+    "bound_linewidth": float,
+    "edgewidth": float,
+    "zorder": float,
+    "label_xy": list,
+}
 SCAN_KEYS = ("name", "description")
 AXIS_KEYS = ("parameter", "min", "max", "n", "scale")
 OUTPUT_KEYS = ("path", "tile")
@@ -290,7 +312,7 @@ class Card:
         self.source = source
         self._validate(dict(data), default_name)
         self.text = to_toml(self.data)
-        identity = {key: value for key, value in self.data.items() if key != "output"}
+        identity = {k: v for k, v in self.data.items() if k not in COSMETIC_SECTIONS}
         self.sha256 = hashlib.sha256(to_toml(identity).encode()).hexdigest()
 
     # construction ---------------------------------------------------------------------
@@ -368,6 +390,10 @@ class Card:
         self.tile = _integer(output.get("tile", DEFAULT_TILE), "output.tile", 1)
         canon["output"] = {**({"path": self.output} if self.output else {}), "tile": self.tile}
 
+        plot = self._validate_plot(_table(data.get("plot", {}), "plot"))
+        if plot:
+            canon["plot"] = plot
+
         grid = _table(data.get("grid", {}), "grid")
         _check_keys(grid, "grid", GRID_KEYS)
         self.refine = _integer(grid.get("refine", 0), "grid.refine", 0)
@@ -437,6 +463,36 @@ class Card:
                 if param in given:
                     raise CardError(f"model.{message}") from None
             raise CardError(f"model/axes: {message}") from None
+
+    def _validate_plot(self, table: Mapping[str, Any]) -> dict[str, Any]:
+        """``[plot.<layer or dataset>]`` style overrides (labels, colours, label positions)."""
+        stems = {name.rstrip("s") for name in REGISTRY}
+        out: dict[str, Any] = {}
+        for name, style in table.items():
+            where = f"plot.{name}"
+            if name not in REGISTRY and not any(name.startswith(f"{s}_") for s in stems):
+                raise CardError(
+                    f"{where}: not a layer or one of its fields or masks; allowed: "
+                    f"{', '.join(REGISTRY)} or a dataset named after one of them"
+                )
+            style = _table(style, where)
+            _check_keys(style, where, tuple(PLOT_STYLE_KEYS))
+            for key, value in style.items():
+                kind = PLOT_STYLE_KEYS[key]
+                if kind is str:
+                    _string(value, f"{where}.{key}")
+                elif kind is float:
+                    _number(value, f"{where}.{key}")
+                elif not (
+                    isinstance(value, list)
+                    and len(value) == 2
+                    and all(_is_number(v) for v in value)
+                ):
+                    raise CardError(
+                        f"{where}.{key}: expected [x, y] in the axes' units, got {_describe(value)}"
+                    )
+            out[name] = {key: style[key] for key in sorted(style)}
+        return {name: out[name] for name in sorted(out)}
 
     def _check_kaon_domain(self) -> None:
         """Kaon-decay layers need K+ -> mu+ nu_h open somewhere in the plane."""

@@ -32,6 +32,7 @@ from .store import (
     PartialWriter,
     Tiling,
     dataset_names,
+    open_for_update,
     read_header,
     scan_lock,
 )
@@ -41,6 +42,14 @@ __all__ = ["BACKENDS", "compute_tile", "default_output", "probe_layout", "run_sc
 BACKENDS = ("loky", "dask")
 
 TileArrays = dict[str, NDArray[Any]]
+
+
+def _plot_table(card_text: Any) -> Any:
+    """The ``[plot]`` table of a stored card text (empty if none or unreadable)."""
+    try:
+        return Card.from_text(str(card_text), source="stored card").data.get("plot", {})
+    except ScanError:
+        return None
 
 
 def default_output(card: Card) -> Path:
@@ -328,6 +337,7 @@ def run_scan(
                     "SHA-256); nothing to do (--force recomputes)",
                 )
                 cache_hit = True
+                stored_card = header.get("card")
             else:
                 raise ScanError(
                     f"{out} holds a different scan (card {header.get('scan_name')!r}, "
@@ -342,6 +352,9 @@ def run_scan(
             with _backend(backend, scheduler):
                 n_tiles = _scan(card, inputs, entries, out, jobs, backend, tile, force, quiet)
     # outside the scan lock: open_for_update takes it to rewrite the file atomically
+    if cache_hit and _plot_table(stored_card) != card.data.get("plot", {}):
+        with open_for_update(out) as f:  # same scan, new [plot] styles: keep them with it
+            f.attrs["card"] = card.text
     evaluations = refine_result(out, card, inputs)  # no-op unless [grid] refine > 0
     if evaluations:
         _say(
