@@ -192,7 +192,12 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
 
 # --- main ---------------------------------------------------------------------------------
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="threeportal", description=__doc__.splitlines()[0])
+    parser = _Parser(
+        prog="threeportal",
+        description="Scans, bounds and sensitivities of the three-portal dark-neutrino model "
+        "(Ballett, Hostert, Pascoli, arXiv:1903.07589): rebuild Fig. 3, rerun it with new "
+        "inputs, export the contours.",
+    )
     from ._version import __version__
 
     parser.add_argument("--version", action="version", version=f"threeportal {__version__}")
