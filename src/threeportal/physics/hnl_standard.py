@@ -293,7 +293,13 @@ def width_nununu(
     return _channel_factor(majorana_factor) * _G2_OVER_192PI3 * m**5 * u2
 
 
-def _width_nu_ll(m, u2_same, u2_other, m_lepton, majorana_factor) -> NDArray[np.float64]:
+def _width_nu_ll(
+    m: NDArray[np.float64],
+    u2_same: NDArray[np.float64],
+    u2_other: NDArray[np.float64],
+    m_lepton: float,
+    majorana_factor: float,
+) -> NDArray[np.float64]:
     x = m_lepton / m
     shape = u2_same * nc_dilepton_shape(x, _C3, _C4) + u2_other * nc_dilepton_shape(x, _C1, _C2)
     return _channel_factor(majorana_factor) * _G2_OVER_192PI3 * m**5 * shape
@@ -439,7 +445,9 @@ def width_nu_pi0(
     return _channel_factor(majorana_factor) * np.where(is_open, width, 0.0) * u2
 
 
-def _width_l_pi(m, u2, m_lepton, majorana_factor) -> NDArray[np.float64]:
+def _width_l_pi(
+    m: NDArray[np.float64], u2: NDArray[np.float64], m_lepton: float, majorana_factor: float
+) -> NDArray[np.float64]:
     is_open = m > m_lepton + M_PI_PLUS
     xl = np.where(is_open, m_lepton / m, 0.0)
     xh = np.where(is_open, M_PI_PLUS / m, 0.0)
