@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..model import ModelPoint
+from ..physics.kinematics import cascade_decay_probabilities
 from ..physics.state import DecayState
 
 __all__ = [
@@ -70,9 +71,34 @@ class EvaluationContext:
     model: ModelPoint
     inputs: Any  # threeportal.constraints.inputs.Inputs
     decays: DecayState = field(init=False)
+    _cascades: dict[tuple[float, float, str], Any] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.decays = DecayState(self.model)
+        self._cascades = {}
+
+    def cascade_probabilities(
+        self, distance: float, kaon_momentum: float, mode: str
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """(P_nuh, P_joint) of K+ -> mu+ nu_h -> nu Z' decays within ``distance`` (mm) for
+        kaons of lab momentum ``kaon_momentum`` (MeV), computed once per geometry and shared
+        by the layers (see :func:`threeportal.physics.kinematics.cascade_decay_probabilities`).
+        """
+        key = (float(distance), float(kaon_momentum), mode)
+        if key not in self._cascades:
+            try:
+                self._cascades[key] = cascade_decay_probabilities(
+                    distance,
+                    kaon_momentum,
+                    self.model.m_nuh,
+                    self.model.m_zprime,
+                    self.decays.nuh_ctau,
+                    self.decays.zprime_ctau,
+                    mode,  # type: ignore[arg-type]
+                )
+            except ValueError as err:
+                raise ConstraintError(str(err)) from None
+        return self._cascades[key]
 
     @property
     def shape(self) -> tuple[int, ...]:

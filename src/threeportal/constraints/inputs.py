@@ -102,11 +102,7 @@ class Inputs:
     def sha256(self) -> str:
         """SHA-256 over the names and contents of every input file, in key order."""
         digest = hashlib.sha256()
-        for key in sorted(self.mapping):
-            loaded = (
-                load_limit(self.mapping[key])
-                if key.endswith("_limit")
-                else load_experiment(self.mapping[key])
-            )
+        for key in sorted(self.mapping):  # the files the layers read, each loaded once
+            loaded = self.limit(key).curve if key.endswith("_limit") else self.experiment(key)
             digest.update(f"{key}={loaded.sha256}\n".encode())
         return digest.hexdigest()

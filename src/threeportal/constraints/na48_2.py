@@ -16,7 +16,7 @@ import numpy as np
 from ..physics.production import br_k_to_mu_nuh
 from ..units import parse_quantity
 from .base import Constraint, EvaluationContext, Field, Mask
-from .na62 import cascade_decay_probability, kaon_momentum
+from .na62 import kaon_momentum
 
 __all__ = ["NA48_2"]
 
@@ -29,7 +29,7 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
     vertex = options["vertex_length"]
     name = "constraints.na48_2.vertex_length"
     vertex = na48.get("vertex_length") if vertex is None else parse_quantity(vertex, "m", name=name)
-    _, p_prompt = cascade_decay_probability(ctx, vertex, kaon_momentum(na48), options["decay_mode"])
+    _, p_prompt = ctx.cascade_probabilities(vertex, kaon_momentum(na48), options["decay_mode"])
     decays = ctx.decays
     signal = ctx.full(
         br_k_to_mu_nuh(ctx.model.m_nuh, ctx.model.U_muh2, shrock=options["shrock"])

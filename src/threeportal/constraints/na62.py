@@ -11,38 +11,17 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ..constants import M_MUON
-from ..physics.kinematics import cascade_decay_probabilities
 from ..physics.production import br_k_to_mu_nuh
-from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask
+from .base import Constraint, EvaluationContext, Field, Mask
 
-__all__ = ["NA62_EE", "NA62_MUMU", "cascade_decay_probability", "kaon_momentum"]
+__all__ = ["NA62_EE", "NA62_MUMU", "kaon_momentum"]
 
 
 def kaon_momentum(experiment: Any) -> float:
     """Lab momentum of the decaying kaons of an experiment (0 for kaons at rest), MeV."""
     return 0.0 if experiment.get("kaon_at_rest") else float(experiment.get("beam_momentum"))
-
-
-def cascade_decay_probability(
-    ctx: EvaluationContext, distance: float, kaon_momentum: float, mode: str
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """(P_nuh, P_joint) of :func:`~threeportal.physics.kinematics.cascade_decay_probabilities`
-    for the model of ``ctx``, with its decay lengths computed once per grid."""
-    try:
-        return cascade_decay_probabilities(
-            distance,
-            kaon_momentum,
-            ctx.model.m_nuh,
-            ctx.model.m_zprime,
-            ctx.decays.nuh_ctau,
-            ctx.decays.zprime_ctau,
-            mode,  # type: ignore[arg-type]
-        )
-    except ValueError as err:
-        raise ConstraintError(str(err)) from None
 
 
 def _make(channel: str, zprime_channel: str, label: str, linestyle: str) -> Constraint:
@@ -57,7 +36,7 @@ def _make(channel: str, zprime_channel: str, label: str, linestyle: str) -> Cons
         acceptance = na62.get(f"{channel}.acceptance")
         distance = na62.get("mean_decay_length")
         momentum = kaon_momentum(na62)
-        _, p_joint = cascade_decay_probability(ctx, distance, momentum, options["decay_mode"])
+        _, p_joint = ctx.cascade_probabilities(distance, momentum, options["decay_mode"])
         decays = ctx.decays
         p_dec = p_joint * decays.nuh_br("nu_zprime") * decays.zprime_br(zprime_channel)
         production = br_k_to_mu_nuh(ctx.model.m_nuh, ctx.model.U_muh2, shrock=options["shrock"])

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask
-from .na62 import cascade_decay_probability, kaon_momentum
+from .na62 import kaon_momentum
 
 __all__ = ["PEAK_SEARCH", "visible_probability"]
 
@@ -31,7 +31,7 @@ def visible_probability(ctx: EvaluationContext, experiment: Any, mode: str) -> n
     distance = experiment.get("veto_radius" if "veto_radius" in experiment else "veto_length")
     momentum = kaon_momentum(experiment)
     decay_mode = "mean" if mode == "paper" else mode.removeprefix("lifetime-") or "mean"
-    p_h, p_joint = cascade_decay_probability(ctx, distance, momentum, decay_mode)
+    p_h, p_joint = ctx.cascade_probabilities(distance, momentum, decay_mode)
     decays = ctx.decays
     p_vis = decays.nuh_cascade_visible_fraction * p_joint + decays.nuh_direct_visible_fraction * p_h
     if mode == "paper":

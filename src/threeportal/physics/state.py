@@ -31,7 +31,7 @@ class DecayState:
 
     def __init__(self, model: ModelPoint) -> None:
         self.model = model
-        self._br_cache: dict[tuple[int, tuple[str, ...]], NDArray[np.float64]] = {}
+        self._br_cache: dict[tuple[str, tuple[str, ...]], NDArray[np.float64]] = {}
 
     @cached_property
     def nuh_widths(self) -> dict[str, NDArray[np.float64]]:
@@ -65,14 +65,16 @@ class DecayState:
 
     def nuh_br(self, *channels: str) -> NDArray[np.float64]:
         """Summed branching ratio of some nu_h channels, computed without the others."""
-        return self._br(channels, self.nuh_widths, self.nuh_total_width)
+        return self._br("nuh", channels, self.nuh_widths, self.nuh_total_width)
 
     def zprime_br(self, *channels: str) -> NDArray[np.float64]:
         """Summed branching ratio of some Z' channels, computed without the others."""
-        return self._br(channels, self.zprime_widths, self.zprime_total_width)
+        return self._br("zprime", channels, self.zprime_widths, self.zprime_total_width)
 
-    def _br(self, channels: tuple[str, ...], widths: dict, total: NDArray) -> NDArray:
-        key = (id(widths), channels)
+    def _br(
+        self, particle: str, channels: tuple[str, ...], widths: dict, total: NDArray
+    ) -> NDArray:
+        key = (particle, channels)
         if key not in self._br_cache:
             partial = widths[channels[0]]
             for channel in channels[1:]:
