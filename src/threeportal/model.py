@@ -13,12 +13,14 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .errors import ThreeportalError
+
 __all__ = ["ModelError", "ModelPoint"]
 
 Nature = Literal["dirac", "majorana"]
 
 
-class ModelError(ValueError):
+class ModelError(ThreeportalError):
     """An invalid model parameter; the message names the parameter and its allowed range."""
 
 

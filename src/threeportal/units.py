@@ -7,6 +7,8 @@ import re
 
 import hepunits
 
+from .errors import ThreeportalError
+
 __all__ = ["UnitError", "parse_quantity", "unit_value"]
 
 _QUANTITY = re.compile(
@@ -14,7 +16,7 @@ _QUANTITY = re.compile(
 )
 
 
-class UnitError(ValueError):
+class UnitError(ThreeportalError):
     """A value is missing its unit, has an unknown unit, or a unit of the wrong dimension."""
 
 

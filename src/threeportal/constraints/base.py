@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import ThreeportalError
 from ..model import ModelPoint
 from ..physics.kinematics import cascade_decay_probabilities
 from ..physics.state import DecayState
@@ -27,7 +28,7 @@ __all__ = [
 ]
 
 
-class ConstraintError(ValueError):
+class ConstraintError(ThreeportalError):
     """A constraint option or input is not allowed; the message names it."""
 
 

@@ -36,6 +36,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from threeportal.units import UnitError, parse_quantity, unit_value
 
+from ..errors import ThreeportalError
+
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
@@ -105,7 +107,7 @@ _UNIT_HELP = "use a hepunits unit name such as MeV, GeV, keV, m, mm, ps, or 1 fo
 _NUMBER_HELP = "write plain decimal or scientific numbers such as 250.5 or 2.5e-8"
 
 
-class DataFileError(ValueError):
+class DataFileError(ThreeportalError):
     """A data file is missing, unreadable or malformed.
 
     The message is one line, ``<file>:<line>: <what is wrong>; <what is allowed>``; the parts

@@ -11,6 +11,7 @@ import os
 import sys
 from typing import Any
 
+from ..errors import ThreeportalError
 from ..scans.store import ScanResult
 
 if sys.version_info >= (3, 11):
@@ -21,7 +22,7 @@ else:  # pragma: no cover
 __all__ = ["PlottingError", "ResultLike", "card_table", "open_result"]
 
 
-class PlottingError(ValueError):
+class PlottingError(ThreeportalError):
     """A result cannot be plotted or exported; the one-line message says why."""
 
 

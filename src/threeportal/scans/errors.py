@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from ..errors import ThreeportalError
+
 __all__ = ["CardError", "ScanError"]
 
 
-class ScanError(ValueError):
+class ScanError(ThreeportalError):
     """A scan cannot run, or a result file cannot be read; the message says why in one line."""
 
 

@@ -12,15 +12,16 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from .model import ModelError, ModelPoint
-from .units import UnitError, parse_quantity
+from ..errors import ThreeportalError
+from ..model import ModelPoint
+from ..units import parse_quantity
 
 __all__ = ["main", "parse_point_arguments"]
 
 EXIT_USAGE = 2
 
 
-class UsageError(ValueError):
+class UsageError(ThreeportalError):
     """A command-line input is not allowed; the message says which and what is allowed."""
 
 
@@ -51,7 +52,7 @@ def parse_point_arguments(tokens: Sequence[str]) -> tuple[ModelPoint, float]:
     Masses and energies need a unit (``m_nuh="300 MeV"``); mixings and couplings are plain
     numbers. Returns the model point and E_nu in hepunits (default 3 GeV).
     """
-    from .point import DEFAULT_E_NU
+    from ..point import DEFAULT_E_NU
 
     values: dict[str, Any] = {}
     for token in tokens:
@@ -113,7 +114,7 @@ def _print_table(result: dict[str, Any]) -> None:
 
 
 def _cmd_point(args: argparse.Namespace) -> int:
-    from .point import evaluate_point
+    from ..point import evaluate_point
 
     model, E_nu = parse_point_arguments(args.parameters)
     result = evaluate_point(model, E_nu)
@@ -129,7 +130,7 @@ def _json_default(value: object) -> Any:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from .data import format_listing, format_show, load_input
+    from ..data import format_listing, format_show, load_input
 
     if args.action == "list":
         print(format_listing())
@@ -147,8 +148,8 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     import importlib.metadata as metadata
     import platform
 
-    from ._version import __version__
-    from .data import shipped_inputs, verify_shipped
+    from .._version import __version__
+    from ..data import shipped_inputs, verify_shipped
 
     print(
         f"threeportal {__version__} on Python {platform.python_version()} "
@@ -198,7 +199,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "(Ballett, Hostert, Pascoli, arXiv:1903.07589): rebuild Fig. 3, rerun it with new "
         "inputs, export the contours.",
     )
-    from ._version import __version__
+    from .._version import __version__
 
     parser.add_argument("--version", action="version", version=f"threeportal {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -224,31 +225,14 @@ def _build_parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="check the installation and the shipped data")
     doctor.set_defaults(handler=_cmd_doctor)
 
-    from .scans.commands import register as register_scans
+    from ..scans.commands import register as register_scans
 
     register_scans(sub)
 
-    from .plotting.commands import register as register_plotting
+    from ..plotting.commands import register as register_plotting
 
     register_plotting(sub)
     return parser
-
-
-def _known_errors() -> tuple[type[Exception], ...]:
-    from .constraints import ConstraintError
-    from .data import DataFileError
-    from .plotting import PlottingError
-    from .scans import ScanError
-
-    return (
-        UsageError,
-        UnitError,
-        ModelError,
-        ConstraintError,
-        DataFileError,
-        ScanError,
-        PlottingError,
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -258,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         handler: Callable[[argparse.Namespace], int] = args.handler
         return handler(args)
-    except _known_errors() as err:
+    except ThreeportalError as err:
         message = str(err).replace("\n", " ")
         print(f"threeportal: error: {message}", file=sys.stderr)
         return EXIT_USAGE
