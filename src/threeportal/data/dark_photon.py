@@ -389,6 +389,12 @@ def _parse(text: str, display: str, path: Path) -> DarkPhotonLimit:
             "a positive number, e.g. 1.0",
         )
     efficiency = _efficiency(check, raw["efficiency"])
+    if decay == ("invisible",) and efficiency.kind != "prompt":
+        raise check.fail(
+            "efficiency.kind",
+            f"an invisible search with efficiency kind {efficiency.kind!r}",
+            'invisible searches use kind = "prompt" (invisible decays count wherever they occur)',
+        )
     limit_path = path.parent / check.string(raw, "limit_file")
     curve = _limit_curve(check, limit_path, name, efficiency.kind == "displaced")
     return DarkPhotonLimit(
