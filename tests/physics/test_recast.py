@@ -235,3 +235,29 @@ def test_efficiency_spec_prompt_is_one():
     from threeportal.physics.recast import efficiency
 
     assert (efficiency(Efficiency("prompt"), np.array([0.0, 1.0, np.inf])) == 1).all()
+
+
+# Dark-photon branching ratios of the data-driven fit of arXiv:1801.04847 (reference-data
+# README): m [GeV], BR(ee), BR(mumu), BR(hadrons).
+DARK_PHOTON_BR = [
+    (0.30, 0.5255, 0.4655, 0.0090),
+    (0.50, 0.4013, 0.3961, 0.2026),
+    (0.78, 0.0501, 0.0500, 0.9000),
+    (1.00, 0.3141, 0.3138, 0.3721),
+    (1.50, 0.2359, 0.2358, 0.5283),
+    (3.00, 0.2392, 0.2392, 0.5215),
+]
+
+
+def test_dark_photon_branching_ratios_against_the_published_fit():
+    """Below the pion region only leptons matter; with the R(m) hadronic channel every row."""
+    from threeportal.physics import branching_ratios
+    from threeportal.physics.recast import dark_photon_widths
+
+    table = np.array(DARK_PHOTON_BR)
+    br = branching_ratios(dark_photon_widths(table[:, 0] * GeV, 1e-3))
+    rows = slice(None) if "hadrons" in br else slice(0, 1)
+    np.testing.assert_allclose(br["ee"][rows], table[rows, 1], rtol=0.02, atol=0)
+    np.testing.assert_allclose(br["mumu"][rows], table[rows, 2], rtol=0.02, atol=0)
+    if "hadrons" in br:
+        np.testing.assert_allclose(br["hadrons"], table[:, 3], rtol=0.05, atol=0)
