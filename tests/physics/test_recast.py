@@ -21,6 +21,7 @@ from threeportal.physics.recast import (
     prepare_limit,
     prompt_window_t1,
     signal_ratio,
+    zprime_decays,
     zprime_recast_inputs,
 )
 
@@ -214,7 +215,9 @@ def test_grid_broadcast_domain_and_no_nan():
     prepared = prepare_limit(limit)
     m_z = np.geomspace(1 * MeV, 20 * GeV, 400)[:, None]
     eps = np.geomspace(1e-8, 1e-2, 300)[None, :]
-    ratio, domain = _ratio(limit, prepared, m_z, eps)
+    model = ModelPoint(m_nuh=100 * GeV, m_zprime=m_z, chi2=eps**2 / C_W2, U_muh2=PURE, g_prime=1)
+    decays = zprime_decays(model)  # once per grid, shared by every limit
+    ratio, domain = signal_ratio(prepared, m_z, *zprime_recast_inputs(decays, limit))
     assert ratio.shape == (400, 300) and domain.shape == (400, 1)
     assert np.isfinite(ratio).all() and (ratio >= 0).all()
     assert not domain[m_z < 20 * MeV].any() and not domain[m_z > 10.4 * GeV].any()

@@ -32,6 +32,7 @@ __all__ = [
     "INVISIBLE_CHANNELS",
     "NUH_CHANNELS",
     "RecastLimit",
+    "ZprimeDecays",
     "dark_photon_widths",
     "displaced_t0_over_tau",
     "efficiency",
@@ -41,6 +42,7 @@ __all__ = [
     "prompt_window_t1",
     "seen_width",
     "signal_ratio",
+    "zprime_decays",
     "zprime_recast_inputs",
 ]
 
@@ -283,7 +285,7 @@ def signal_ratio(
     Returns
     -------
     ratio : numpy.ndarray
-        Broadcast shape; finite everywhere, 0 outside the domain.
+        Broadcast shape; finite (for finite inputs), 0 outside the domain.
     domain : numpy.ndarray of bool
         Shape of ``m_zprime``: where the limit says something (its mass range, bounded rows).
     """
@@ -291,23 +293,56 @@ def signal_ratio(
     spec = prepared.limit.efficiency
     m = np.asarray(m_zprime, float)
     domain, log_yield, log_t0 = _interpolate(prepared, m)
-    t1 = prompt_window_t1(spec, m) if spec.kind == "prompt-window" else np.inf
-    accepted = efficiency(spec, tau, t0=np.exp(log_t0), t1=t1)
-    n_model = np.asarray(eps, float) ** 2 * np.asarray(br_seen, float) * accepted
-    ratio = np.where(domain, n_model * np.exp(-log_yield), 0.0)
-    return np.nan_to_num(ratio, nan=0.0, posinf=np.finfo(float).max), domain
+    inverse_yield = np.where(domain, np.exp(-log_yield), 0.0)
+    n_model = np.asarray(eps, float) ** 2 * np.asarray(br_seen, float)
+    if spec.kind != "prompt":
+        t1 = prompt_window_t1(spec, m) if spec.kind == "prompt-window" else np.inf
+        n_model = n_model * efficiency(spec, tau, t0=np.exp(log_t0), t1=t1)
+    return n_model * inverse_yield, domain
+
+
+@dataclass(frozen=True, eq=False)
+class ZprimeDecays:
+    """The model quantities every limit needs, computed once per grid by :func:`zprime_decays`.
+
+    Attributes
+    ----------
+    eps : numpy.ndarray
+        eps = c_W chi.
+    widths : dict of str to numpy.ndarray
+        :func:`~threeportal.physics.zprime.zprime_widths`, MeV.
+    inverse_total : numpy.ndarray
+        1 / total width, 1/MeV (0 where the total width is 0).
+    tau : numpy.ndarray
+        Proper lifetime, ns (inf for a zero width).
+    """
+
+    eps: NDArray[np.float64]
+    widths: Mapping[str, NDArray[np.float64]]
+    inverse_total: NDArray[np.float64]
+    tau: NDArray[np.float64]
+
+
+def zprime_decays(model: ModelPoint) -> ZprimeDecays:
+    """Widths, total width, lifetime and eps of the model's Z' (once per grid)."""
+    widths = zprime_widths(model)
+    total = total_width(widths)
+    with np.errstate(divide="ignore"):
+        inverse = np.where(total > 0, 1.0 / total, 0.0)
+    eps = np.broadcast_to(model.epsilon, total.shape)
+    return ZprimeDecays(eps, widths, inverse, lifetime(total))
 
 
 def zprime_recast_inputs(
-    model: ModelPoint, limit: DarkPhotonLimit, *, nuh_invisible: bool = False
+    model: ModelPoint | ZprimeDecays, limit: DarkPhotonLimit, *, nuh_invisible: bool = False
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """(eps, BR_seen, tau) of the model's Z' for one limit; tau in ns.
 
     BR_seen: branching ratio into the limit's final states; for an invisible search
     BR(nu nu-bar), plus nu nu_h and nu_h nu_h when ``nuh_invisible`` (nu_h escapes).
+    Pass :func:`zprime_decays` of the model instead of the model when recasting many limits
+    on one grid, so the widths are computed once.
     """
-    widths = zprime_widths(model)
-    total = total_width(widths)
-    seen = seen_width(widths, limit.decay, nuh_invisible)
-    br = np.where(total > 0, seen / np.where(total > 0, total, 1.0), 0.0)
-    return np.broadcast_to(model.epsilon, total.shape), br, lifetime(total)
+    decays = model if isinstance(model, ZprimeDecays) else zprime_decays(model)
+    br = seen_width(decays.widths, limit.decay, nuh_invisible) * decays.inverse_total
+    return decays.eps, br, decays.tau
