@@ -130,7 +130,8 @@ def _json_default(value: object) -> Any:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from ..data import format_listing, format_show, load_input
+    from ..data import load_input
+    from .data import format_listing, format_show
 
     if args.action == "list":
         print(format_listing())
