@@ -17,9 +17,9 @@ SMALL = ("axes.x.n=12", "axes.y.n=10")
 
 
 def _cli_has_scan_commands() -> bool:
-    from threeportal import cli
+    from threeportal.cli.main import _build_parser
 
-    parser = cli._build_parser()
+    parser = _build_parser()
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return {"scan", "card", "info"} <= set(action.choices)

@@ -15,6 +15,7 @@ from typing import Any
 import matplotlib
 import matplotlib.style
 
+from ..model import PARAMETERS
 from ._result import PlottingError
 
 __all__ = [
@@ -30,18 +31,10 @@ __all__ = [
     "layer_style",
 ]
 
-#: Mathtext symbols of model parameters (axis labels and the fixed-parameter note).
+#: Mathtext symbols of model parameters (axis labels and the fixed-parameter note), from the
+#: model's parameter table, and of the neutrino energy.
 PARAMETER_SYMBOLS: dict[str, str] = {
-    "m_nuh": r"$m_{\nu_h}$",
-    "m_zprime": r"$m_{Z'}$",
-    "U_eh2": r"$|U_{e h}|^2$",
-    "U_muh2": r"$|U_{\mu h}|^2$",
-    "U_tauh2": r"$|U_{\tau h}|^2$",
-    "U_Dh2": r"$|U_{D h}|^2$",
-    "chi2": r"$\chi^2$",
-    "chi": r"$\chi$",
-    "g_prime": r"$g'$",
-    "v_phi": r"$v_\varphi$",
+    **{name: parameter.symbol for name, parameter in PARAMETERS.items()},
     "E_nu": r"$E_\nu$",
 }
 

@@ -38,7 +38,14 @@ from numpy.typing import NDArray
 
 from ..constants import M_K_PLUS, M_MUON
 from ..constraints import DEFAULT_INPUTS, KAON_LAYERS, REGISTRY, ConstraintError
-from ..model import ModelError, ModelPoint
+from ..model import (
+    MASS_PARAMETERS,
+    NATURES,
+    NUMBER_PARAMETERS,
+    ModelError,
+    ModelPoint,
+    canonical_name,
+)
 from ..units import UnitError, parse_quantity, unit_value
 from .errors import CardError
 
@@ -60,14 +67,9 @@ __all__ = [
     "to_toml",
 ]
 
-#: Model parameters that are masses: written as strings with a unit, stored in MeV.
-MASS_PARAMETERS = ("m_nuh", "m_zprime", "v_phi")
-#: Dimensionless model parameters: plain numbers.
-NUMBER_PARAMETERS = ("U_eh2", "U_muh2", "U_tauh2", "U_Dh2", "chi2", "chi", "g_prime")
-#: Parameters that may be a scan axis.
+#: Parameters that may be a scan axis (the numeric parameters of threeportal.model).
 AXIS_PARAMETERS = MASS_PARAMETERS + NUMBER_PARAMETERS
 MODEL_KEYS = (*AXIS_PARAMETERS, "nature")
-NATURES = ("dirac", "majorana")
 SCALES = ("linear", "log")
 SECTIONS = ("scan", "model", "axes", "constraints", "inputs", "output", "grid", "plot")
 #: Sections that do not change what a scan computes (left out of the card's SHA-256).
@@ -101,7 +103,6 @@ DEFAULT_TILE = 50
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _SHIPPED_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _CARD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_SAME_PARAMETER = {"chi": "chi2", "chi2": "chi"}
 
 
 # --- small helpers ------------------------------------------------------------------------
@@ -402,7 +403,7 @@ class Card:
 
     def _check_axes_distinct(self) -> None:
         px, py = self.x.parameter, self.y.parameter
-        if px == py or _SAME_PARAMETER.get(px) == py:
+        if canonical_name(px) == canonical_name(py):
             raise CardError(
                 f"axes.y.parameter: {py} is the same parameter as axes.x ({px}); "
                 "scan two different parameters"
@@ -423,15 +424,16 @@ class Card:
                     shown = repr(value) if isinstance(value, str) else _describe(value)
                     raise CardError(f"{where}: {shown} is not allowed; allowed: dirac, majorana")
                 continue
-            for param in (key, _SAME_PARAMETER.get(key)):
-                if param in axes:
+            for param in axes:
+                if canonical_name(param) == canonical_name(key):
                     raise CardError(
                         f"{axes[param]}.parameter: {param} is also fixed in [model] "
                         f"({where}); remove {where} or scan another parameter"
                     )
+            same = [name for name in fixed if canonical_name(name) == canonical_name(key)]
+            if same:
+                raise CardError(f"{where}: give one of {same[0]} and {key}, not both")
             fixed[key] = _parameter_value(key, value, where)
-        if "chi" in fixed and "chi2" in fixed:
-            raise CardError("model.chi: give one of chi and chi2, not both")
         given = set(fixed) | set(axes)
         for key in ("m_nuh", "m_zprime"):
             if key not in given:
@@ -457,10 +459,11 @@ class Card:
             message = str(err)
             head = message.split(":", 1)[0].strip()
             axes = {self.x.parameter: self.x.key, self.y.parameter: self.y.key}
-            for param in (head, _SAME_PARAMETER.get(head)):
-                if param in axes:
+            for param in axes:
+                if canonical_name(param) == canonical_name(head):
                     raise CardError(f"{axes[param]} ({message})") from None
-                if param in given:
+            for param in given:
+                if canonical_name(param) == canonical_name(head):
                     raise CardError(f"model.{message}") from None
             raise CardError(f"model/axes: {message}") from None
 
@@ -591,9 +594,7 @@ def _model_point(
     params = dict(fixed)
     params[x_name] = np.asarray(x, float).reshape(-1, 1)
     params[y_name] = np.asarray(y, float).reshape(1, -1)
-    if "chi" in params:
-        params["chi2"] = np.square(params.pop("chi"))
-    return ModelPoint(**params)
+    return ModelPoint.from_mapping(params)
 
 
 # --- TOML text ----------------------------------------------------------------------------
