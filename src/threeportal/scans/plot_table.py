@@ -38,7 +38,10 @@ PLOT_STYLE_KEYS: dict[str, type] = {
 
 def _styled_names() -> tuple[str, ...]:
     """Every name a ``[plot]`` table may style: layers and their declared outputs."""
-    return tuple({*REGISTRY, *(name.rstrip("s") for name in REGISTRY)})
+    names = list(REGISTRY)
+    for constraint in REGISTRY.values():
+        names.extend(constraint.output_names())
+    return tuple(names)
 
 
 def _check_style(style: Mapping[str, Any], where: str) -> None:
