@@ -12,7 +12,7 @@ import hashlib
 import math
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,15 +169,16 @@ def _toml_key_lines(text: str) -> dict[str, int]:
     return where
 
 
-def parse_experiment(data: bytes, display: str, path: Path) -> ExperimentParameters:
-    """Parse and validate the bytes of an experiment file."""
-    text = decode_text(data, display)
+_Fail = Callable[..., DataFileError]
+
+
+def _load_toml(text: str, display: str) -> dict[str, Any]:
     if not text.strip():
         raise DataFileError(
             display, 1, "the file is empty", "an experiment file is TOML; see the data README"
         )
     try:
-        doc = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         line = getattr(err, "lineno", None)
@@ -193,12 +194,9 @@ def parse_experiment(data: bytes, display: str, path: Path) -> ExperimentParamet
             'quote text, write values with units as strings such as "37.5 m" (https://toml.io)',
         ) from None
 
-    where = _toml_key_lines(text)
-    n_lines = max(1, len(text.splitlines()))
 
-    def fail(key: str | None, problem: str, allowed: str, default: int = 1) -> DataFileError:
-        return DataFileError(display, where.get(key, default) if key else default, problem, allowed)
-
+def _check_top(doc: Mapping[str, Any], fail: _Fail) -> None:
+    """The top-level keys: all required ones, no unknown one, names and version."""
     for key in _REQUIRED_TOP:
         if key not in doc:
             raise fail(
@@ -232,6 +230,11 @@ def parse_experiment(data: bytes, display: str, path: Path) -> ExperimentParamet
             'write limits = ["na62_2017_umu2"] (shipped names or paths), or [] for none',
         )
 
+
+def _read_parameters(
+    doc: Mapping[str, Any], fail: _Fail
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    """``[parameters]`` in internal units and as written, and ``[notes]`` by parameter."""
     if not isinstance(doc["parameters"], dict):
         raise fail("parameters", "'parameters' must be a table", "write a [parameters] table")
     values: dict[str, Any] = {}
@@ -261,8 +264,10 @@ def parse_experiment(data: bytes, display: str, path: Path) -> ExperimentParamet
         if not isinstance(note, str):
             raise fail(key, f"note for {short!r} is not a string", "write the note as a string")
         flat_notes[short] = note
+    return values, written, flat_notes
 
-    prov = doc["provenance"]
+
+def _check_provenance(prov: Any, fail: _Fail, n_lines: int) -> None:
     if not isinstance(prov, dict):
         raise fail("provenance", "'provenance' must be a table", "write a [provenance] table")
     for key in _REQUIRED_PROVENANCE:
@@ -287,6 +292,21 @@ def parse_experiment(data: bytes, display: str, path: Path) -> ExperimentParamet
             'write date_added = "YYYY-MM-DD"',
         )
 
+
+def parse_experiment(data: bytes, display: str, path: Path) -> ExperimentParameters:
+    """Parse and validate the bytes of an experiment file (``display`` names it in errors)."""
+    text = decode_text(data, display)
+    doc = _load_toml(text, display)
+    where = _toml_key_lines(text)
+
+    def fail(key: str | None, problem: str, allowed: str, default: int = 1) -> DataFileError:
+        return DataFileError(display, where.get(key, default) if key else default, problem, allowed)
+
+    _check_top(doc, fail)
+    values, written, flat_notes = _read_parameters(doc, fail)
+    prov = doc["provenance"]
+    _check_provenance(prov, fail, max(1, len(text.splitlines())))
+    limits = doc["limits"]
     return ExperimentParameters(
         name=doc["name"],
         path=path,
