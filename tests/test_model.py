@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from hepunits import MeV
 
-from threeportal.model import ModelError, ModelPoint
+from threeportal.model import PARAMETERS, ModelError, ModelPoint, canonical_name
 
 BASE = dict(m_nuh=300 * MeV, m_zprime=150 * MeV, U_muh2=1e-6, chi2=1e-8)
 
@@ -49,3 +49,34 @@ def test_broadcast_grid_and_replace():
     assert point.shape == (4, 3)
     fixed_g = point.replace(g_prime=0.3)
     assert fixed_g.v_phi is None and np.all(fixed_g.g == 0.3)
+
+
+def test_from_mapping_converts_the_aliases_of_chi2():
+    fixed = {"m_nuh": 300 * MeV, "m_zprime": 150 * MeV, "U_muh2": 1e-6, "g_prime": 1.0}
+    by_chi = ModelPoint.from_mapping({**fixed, "chi": 1e-4})
+    assert by_chi.chi2 == pytest.approx(1e-8, rel=1e-12, abs=0)
+    # eps = c_W chi with cos^2(theta_W) = 1 - 0.23121 (PDG 2022, MS-bar at m_Z).
+    by_eps = ModelPoint.from_mapping({**fixed, "eps": 1e-4})
+    assert by_eps.chi2 == pytest.approx(1e-8 / (1 - 0.23121), rel=1e-9, abs=0)
+    assert by_eps.epsilon == pytest.approx(1e-4, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"chi": 1e-4, "chi2": 1e-8}, "chi2: give one of chi and chi2, not both"),
+        ({"eps": 1e-4, "chi": 1e-4}, "eps and chi, not both"),
+        ({"m_nu": 300 * MeV}, "m_nu: unknown model parameter; allowed: m_nuh"),
+        ({"chi": 2.0}, "chi2"),
+    ],
+)
+def test_from_mapping_errors_name_the_parameter(change, message):
+    fixed = {"m_nuh": 300 * MeV, "m_zprime": 150 * MeV, "U_muh2": 1e-6, "g_prime": 1.0}
+    with pytest.raises(ModelError, match=message):
+        ModelPoint.from_mapping({**fixed, **change})
+
+
+def test_parameter_table_names_the_model_fields():
+    fields = {"m_nuh", "m_zprime", "U_eh2", "U_muh2", "U_tauh2", "U_Dh2", "chi2", "g_prime"}
+    assert {canonical_name(name) for name in PARAMETERS} == fields | {"v_phi"}
+    assert {p.unit for p in PARAMETERS.values() if p.dimension == "mass"} == {"MeV"}

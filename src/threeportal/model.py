@@ -3,21 +3,119 @@
 A :class:`ModelPoint` holds masses in hepunits (MeV) and dimensionless couplings. Its
 fields may be numpy arrays that broadcast against each other, so one object describes a
 whole scan grid (e.g. ``m_nuh`` of shape ``(n, 1)`` and ``U_muh2`` of shape ``(1, m)``).
+
+:data:`PARAMETERS` is the one table of the model's numeric parameters (name, dimension, unit,
+symbol, and the aliases ``chi`` and ``eps`` of ``chi2``); point parsing, scan cards,
+refinement and plot labels all read it, and :meth:`ModelPoint.from_mapping` is the one place
+where an alias is converted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .constants import C_W
 from .errors import ThreeportalError
 
-__all__ = ["ModelError", "ModelPoint"]
+__all__ = [
+    "MASS_PARAMETERS",
+    "NATURES",
+    "NUMBER_PARAMETERS",
+    "PARAMETERS",
+    "ModelError",
+    "ModelPoint",
+    "Parameter",
+    "canonical_name",
+]
 
 Nature = Literal["dirac", "majorana"]
+#: The allowed values of the model's ``nature`` (of nu_h).
+NATURES: tuple[str, ...] = ("dirac", "majorana")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One numeric model parameter as users write it.
+
+    Attributes
+    ----------
+    name : str
+        Key in cards, ``threeportal point`` arguments and result files.
+    dimension : {"mass", "dimensionless"}
+        Masses are written with a unit and held in hepunits (MeV).
+    unit : str
+        Display unit: ``"MeV"`` for masses, ``"1"`` for dimensionless numbers.
+    symbol : str
+        Mathtext symbol for plot labels.
+    description : str
+        A few words for help texts.
+    alias_of : str or None
+        The :class:`ModelPoint` field this parameter is another way of writing.
+    to_field : callable or None
+        Converts a value of this parameter to the value of ``alias_of``.
+    """
+
+    name: str
+    dimension: Literal["mass", "dimensionless"]
+    unit: str
+    symbol: str
+    description: str
+    alias_of: str | None = None
+    to_field: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None = None
+
+
+def _chi_to_chi2(chi: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.square(chi)
+
+
+def _eps_to_chi2(eps: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.square(eps / C_W)  # epsilon = c_W chi (dark-photon convention)
+
+
+#: Every numeric model parameter, by name (the ``nature`` of nu_h is a word, see NATURES).
+PARAMETERS: dict[str, Parameter] = {
+    p.name: p
+    for p in (
+        Parameter("m_nuh", "mass", "MeV", r"$m_{\nu_h}$", "heavy-neutrino mass"),
+        Parameter("m_zprime", "mass", "MeV", r"$m_{Z'}$", "Z' mass"),
+        Parameter("v_phi", "mass", "MeV", r"$v_\varphi$", "dark-scalar vev (g' = m_Z'/v_phi)"),
+        Parameter("U_eh2", "dimensionless", "1", r"$|U_{e h}|^2$", "mixing |U_eh|^2"),
+        Parameter("U_muh2", "dimensionless", "1", r"$|U_{\mu h}|^2$", "mixing |U_muh|^2"),
+        Parameter("U_tauh2", "dimensionless", "1", r"$|U_{\tau h}|^2$", "mixing |U_tauh|^2"),
+        Parameter("U_Dh2", "dimensionless", "1", r"$|U_{D h}|^2$", "dark mixing |U_Dh|^2"),
+        Parameter("chi2", "dimensionless", "1", r"$\chi^2$", "kinetic mixing squared"),
+        Parameter("chi", "dimensionless", "1", r"$\chi$", "kinetic mixing", "chi2", _chi_to_chi2),
+        Parameter(
+            "eps",
+            "dimensionless",
+            "1",
+            r"$\varepsilon$",
+            "dark-photon mixing eps = c_W chi",
+            "chi2",
+            _eps_to_chi2,
+        ),
+        Parameter("g_prime", "dimensionless", "1", r"$g'$", "dark gauge coupling"),
+    )
+}
+#: Names of the mass parameters (written with a unit, held in MeV).
+MASS_PARAMETERS: tuple[str, ...] = tuple(
+    name for name, p in PARAMETERS.items() if p.dimension == "mass"
+)
+#: Names of the dimensionless parameters (plain numbers).
+NUMBER_PARAMETERS: tuple[str, ...] = tuple(
+    name for name, p in PARAMETERS.items() if p.dimension == "dimensionless"
+)
+
+
+def canonical_name(name: str) -> str:
+    """The :class:`ModelPoint` field a parameter name sets (``"chi"`` -> ``"chi2"``)."""
+    parameter = PARAMETERS.get(name)
+    return name if parameter is None or parameter.alias_of is None else parameter.alias_of
 
 
 class ModelError(ThreeportalError):
@@ -112,6 +210,37 @@ class ModelPoint:
             raise ModelError("g_prime: the dark coupling must be perturbative, g' <= sqrt(4 pi)")
         set_(self, "_g", g)
 
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> ModelPoint:
+        """A point from parameter names of :data:`PARAMETERS` (aliases allowed) and ``nature``.
+
+        Parameters
+        ----------
+        mapping : mapping
+            Values in hepunits internal units (masses in MeV), scalars or broadcastable
+            arrays; ``chi`` and ``eps`` are converted to ``chi2`` here.
+
+        Raises
+        ------
+        ModelError
+            For an unknown name, two names of the same parameter, or a value out of range.
+        """
+        values: dict[str, Any] = {}
+        given: dict[str, str] = {}
+        for name, value in mapping.items():
+            if name != "nature" and name not in PARAMETERS:
+                allowed = ", ".join([*PARAMETERS, "nature"])
+                raise ModelError(f"{name}: unknown model parameter; allowed: {allowed}")
+            target = canonical_name(name)
+            if target in given:
+                raise ModelError(f"{name}: give one of {given[target]} and {name}, not both")
+            given[target] = name
+            convert = PARAMETERS[name].to_field if name in PARAMETERS else None
+            if convert is not None:
+                value = convert(_array(name, value))
+            values[target] = value
+        return cls(**values)
+
     # --- derived couplings ------------------------------------------------------------
     @property
     def g(self) -> NDArray[np.float64]:
@@ -126,8 +255,6 @@ class ModelPoint:
     @property
     def epsilon(self) -> NDArray[np.float64]:
         """Dark-photon epsilon = c_W chi, as used by dark-photon limits."""
-        from .constants import C_W
-
         return C_W * self.chi
 
     @property

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from hepunits import GeV, MeV, cm2, mm, ps
 
-from .constraints import REGISTRY, Inputs, evaluate_constraints
+from .constraints import REGISTRY, Inputs, evaluate_constraints, scalar
 from .model import ModelPoint
 from .physics import (
     br_k_to_mu_nuh,
@@ -31,7 +31,7 @@ DEFAULT_E_NU: float = 3.0 * GeV
 
 
 def _scalar(value: Any) -> float:
-    return float(np.asarray(value).reshape(-1)[0])
+    return float(scalar(value))
 
 
 def _decay_block(widths: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -88,7 +88,7 @@ def evaluate_point(
     for name, result in layers.items():
         constraint = REGISTRY[name]
         options = constraint.resolve_options(overrides.get(name))
-        summary = constraint.point_summary(result, options)
+        summary = constraint.summary(result, options)
         if summary is not None:
             constraints[name] = summary
     return {

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from hepunits import GeV, MeV, m
 
+from threeportal.cli.data import format_show
 from threeportal.data import (
     DataFileError,
     ExperimentParameters,
     LimitCurve,
-    format_show,
     load_experiment,
     load_limit,
 )

@@ -6,12 +6,11 @@ import numpy as np
 import pytest
 from hepunits import GeV, MeV, m
 
+from threeportal.cli.data import format_listing, format_show
 from threeportal.data import (
     MANIFEST_NAME,
     REQUIRED_LIMIT_KEYS,
     checksums,
-    format_listing,
-    format_show,
     load_experiment,
     load_limit,
     shipped_inputs,
@@ -205,12 +204,12 @@ def test_shipped_files_are_intact():
 def test_verify_shipped_reports_tampering(tmp_path, monkeypatch):
     import shutil
 
-    from threeportal.data import loader
+    from threeportal.data import registry
 
-    package = loader._package_dir()
+    package = registry._package_dir()
     for name in [*checksums(), MANIFEST_NAME]:
         shutil.copyfile(str(package.joinpath(name)), tmp_path / name)
-    monkeypatch.setattr(loader, "_package_dir", lambda: tmp_path)
+    monkeypatch.setattr(registry, "_package_dir", lambda: tmp_path)
     assert verify_shipped() == []
 
     with (tmp_path / "e949_2015_umu2.lmt").open("a") as handle:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from ..errors import ThreeportalError
-from ..model import ModelPoint
+from ..model import MASS_PARAMETERS, NUMBER_PARAMETERS, ModelPoint
 from ..units import parse_quantity
 
 __all__ = ["main", "parse_point_arguments"]
@@ -31,9 +31,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 # --- point --------------------------------------------------------------------------------
-_MASS_KEYS = ("m_nuh", "m_zprime", "v_phi")
-_NUMBER_KEYS = ("U_eh2", "U_muh2", "U_tauh2", "U_Dh2", "chi2", "chi", "g_prime")
-_POINT_KEYS = (*_MASS_KEYS, *_NUMBER_KEYS, "nature", "E_nu")
+_MASS_KEYS = MASS_PARAMETERS
+_POINT_KEYS = (*MASS_PARAMETERS, *NUMBER_PARAMETERS, "nature", "E_nu")
 
 
 def _number(key: str, text: str) -> float:
@@ -72,14 +71,10 @@ def parse_point_arguments(tokens: Sequence[str]) -> tuple[ModelPoint, float]:
     for key in ("m_nuh", "m_zprime"):
         if key not in values:
             raise UsageError(f'{key}: required (a mass with its unit, e.g. {key}="300 MeV")')
-    if "chi" in values:
-        if "chi2" in values:
-            raise UsageError("chi/chi2: give one of chi and chi2, not both")
-        values["chi2"] = values.pop("chi") ** 2
     E_nu = values.pop("E_nu", DEFAULT_E_NU)
     if E_nu <= 0:
         raise UsageError('E_nu: the neutrino energy must be > 0 (e.g. E_nu="3 GeV")')
-    return ModelPoint(**values), E_nu
+    return ModelPoint.from_mapping(values), E_nu
 
 
 def _print_table(result: dict[str, Any]) -> None:
@@ -130,7 +125,8 @@ def _json_default(value: object) -> Any:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from ..data import format_listing, format_show, load_input
+    from ..data import load_input
+    from .data import format_listing, format_show
 
     if args.action == "list":
         print(format_listing())

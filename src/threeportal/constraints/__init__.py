@@ -1,12 +1,17 @@
-"""The Fig. 3 layers: one module per layer, each a registered :class:`Constraint`."""
+"""The Fig. 3 layers: one module per layer, each a registered :class:`Constraint`.
+
+A layer declares its name, options and named outputs and computes them; nothing here knows
+how a layer is drawn (see ``threeportal.plotting.presentation``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..constants import M_K_PLUS, M_MUON
 from ..model import ModelPoint
-from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask
+from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask, Output, scalar
 from .e141 import E141
 from .inputs import DEFAULT_INPUTS, Inputs
 from .lifetimes import LIFETIMES
@@ -18,6 +23,7 @@ from .upscattering import UPSCATTERING
 __all__ = [
     "DEFAULT_INPUTS",
     "KAON_LAYERS",
+    "KAON_THRESHOLD",
     "REGISTRY",
     "Constraint",
     "ConstraintError",
@@ -25,17 +31,21 @@ __all__ = [
     "Field",
     "Inputs",
     "Mask",
+    "Output",
+    "closed_kaon_layers",
     "evaluate_constraints",
     "get_constraint",
+    "scalar",
 ]
-
-#: Layers whose nu_h comes from K+ -> mu+ nu_h (they need m_nuh < m_K - m_mu).
-KAON_LAYERS = ("peak_search", "na48_2", "na62_ee", "na62_mumu")
 
 #: Every layer, by name, in drawing order (regions first, curves on top).
 REGISTRY: dict[str, Constraint] = {
     c.name: c for c in (PEAK_SEARCH, UPSCATTERING, NA48_2, E141, NA62_EE, NA62_MUMU, LIFETIMES)
 }
+#: Layers whose nu_h comes from K+ -> mu+ nu_h (they need m_nuh < m_K - m_mu).
+KAON_LAYERS: tuple[str, ...] = tuple(name for name, c in REGISTRY.items() if c.kaon_decay)
+#: Kinematic threshold of K+ -> mu+ nu_h, m_K - m_mu (MeV): kaon layers need m_nuh below it.
+KAON_THRESHOLD: float = M_K_PLUS - M_MUON
 
 
 def get_constraint(name: str) -> Constraint:
@@ -46,6 +56,26 @@ def get_constraint(name: str) -> Constraint:
         raise ConstraintError(
             f"constraint {name!r} is unknown; allowed: {', '.join(REGISTRY)}"
         ) from None
+
+
+def closed_kaon_layers(names: Sequence[str], lowest_m_nuh: float) -> tuple[str, ...]:
+    """The kaon-decay layers among ``names`` that are absent on a whole plane.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Layers to be evaluated.
+    lowest_m_nuh : float
+        Smallest m_nuh on the plane, MeV (hepunits).
+
+    Returns
+    -------
+    tuple of str
+        Empty when K+ -> mu+ nu_h is open somewhere (``lowest_m_nuh < KAON_THRESHOLD``).
+    """
+    if lowest_m_nuh < KAON_THRESHOLD:
+        return ()
+    return tuple(name for name in names if name in KAON_LAYERS)
 
 
 def evaluate_constraints(

@@ -3,16 +3,22 @@
 A *field* is a number on the grid with a unit and the contour level(s) that make it a curve;
 a *mask* is a region. Layers that only make sense on part of the plane carry a *domain*
 mask; outside it the layer is absent (plots draw nothing, ``point`` omits it).
+
+A :class:`Constraint` declares its name, its options and its named :class:`Output` s (kind,
+unit, contour level, the name of its domain mask, its key in the point summary); the point
+summary of every layer is built from these declarations by :meth:`Constraint.summary`.
+How a layer is drawn (labels, colours, line styles) is not here: see
+``threeportal.plotting.presentation``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ThreeportalError
 from ..model import ModelPoint
@@ -25,6 +31,8 @@ __all__ = [
     "EvaluationContext",
     "Field",
     "Mask",
+    "Output",
+    "scalar",
 ]
 
 
@@ -48,6 +56,9 @@ class Field:
         Contour levels that turn the field into curves (empty: no curve).
     domain : ndarray of bool, optional
         Where the field is defined; outside it the layer is absent.
+    domain_name : str or None
+        Name of the mask holding ``domain`` when it is stored (set by
+        :meth:`Constraint.evaluate` from the layer's declared :class:`Output`).
     """
 
     values: NDArray[np.float64]
@@ -55,6 +66,7 @@ class Field:
     description: str
     levels: tuple[float, ...] = ()
     domain: NDArray[np.bool_] | None = None
+    domain_name: str | None = None
 
 
 @dataclass
@@ -115,33 +127,158 @@ class EvaluationContext:
         return np.array(np.broadcast_to(values, self.shape))
 
 
+def scalar(value: ArrayLike) -> Any:
+    """The first element of ``value`` as a Python scalar (a point's value of a grid array)."""
+    return np.asarray(value).reshape(-1)[0].item()
+
+
+class _Keep:
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+#: :attr:`Output.outside` default: the point summary reports the value even outside the domain.
+KEEP: Any = _Keep()
+
+
 @dataclass(frozen=True)
-class Constraint:
-    """A registered Fig. 3 layer.
+class Output:
+    """One named output a layer declares.
 
     Attributes
     ----------
     name : str
-        Registry key, used in scan cards.
-    label : str
-        Legend / panel label (matplotlib mathtext).
-    style : mapping
-        Plot style: ``kind`` ("curve" or "region") and matplotlib keyword arguments.
-    options : mapping
-        Default options; a card may override any of them, and only them.
-    evaluate : callable
-        ``evaluate(context, options) -> dict[str, Field | Mask]``.
-    point_summary : callable
-        ``point_summary(result, options) -> dict | None`` for ``threeportal point``; None
-        when the layer is absent at that point.
+        Dataset name; ``{item}`` is replaced by each entry of the option named by ``per``.
+    kind : {"field", "mask"}
+        A number on the grid, or a region.
+    unit : str
+        Unit name of a field (``"1"`` for dimensionless).
+    level : float, str or None
+        Contour level of a field: a number, the name of the option holding the level(s), or
+        None (no level, or one the layer computes from its inputs).
+    domain : str or None
+        Name of the mask where the field is defined (stored with the result), or None.
+    summary : str or None
+        Key of the output in the layer's point summary (None: left out).
+    outside : object
+        Summary value at a point outside ``domain`` (default :data:`KEEP`: the value itself).
+    per : str or None
+        Option whose entries each give one copy of this output (``{item}`` in the names).
     """
 
     name: str
-    label: str
-    style: Mapping[str, Any]
+    kind: Literal["field", "mask"]
+    unit: str = "1"
+    level: float | str | None = None
+    domain: str | None = None
+    summary: str | None = None
+    outside: Any = KEEP
+    per: str | None = None
+
+    def expand(self, options: Mapping[str, Any]) -> list[tuple[str | None, str, str | None]]:
+        """``[(item, name, domain name), ...]`` for these options (item None unless ``per``)."""
+        items: list[Any] = [None] if self.per is None else list(options[self.per])
+        out = []
+        for item in items:
+            domain = None if self.domain is None else self.domain.format(item=item)
+            out.append((item, self.name.format(item=item), domain))
+        return out
+
+
+def _levels(level: float | str, options: Mapping[str, Any]) -> tuple[float, ...]:
+    value = options[level] if isinstance(level, str) else level
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return tuple(float(v) for v in values)
+
+
+def _summary_value(entry: Field | Mask, output: Output) -> Any:
+    if output.kind == "mask":
+        return bool(scalar(entry.values))
+    domain = getattr(entry, "domain", None)
+    if output.outside is not KEEP and domain is not None and not scalar(domain):
+        return output.outside
+    return float(scalar(entry.values))
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A registered Fig. 3 layer: its name, options, declared outputs and computation.
+
+    Attributes
+    ----------
+    name : str
+        Registry key, used in scan cards and as the ``layer`` of its stored outputs.
+    options : mapping
+        Default options; a card may override any of them, and only them.
+    outputs : tuple of Output
+        What :meth:`evaluate` returns, declared.
+    compute : callable
+        ``compute(context, options) -> dict[str, Field | Mask]`` (an empty dict when the
+        layer is absent on the whole grid).
+    kaon_decay : bool
+        True when the layer's nu_h comes from K+ -> mu+ nu_h (it needs m_nuh < m_K - m_mu).
+    present_where : str or None
+        Output whose domain decides whether the layer is present at a point (None: always).
+    """
+
+    name: str
     options: Mapping[str, Any]
-    evaluate: Callable[[EvaluationContext, Mapping[str, Any]], dict[str, Field | Mask]]
-    point_summary: Callable[[dict[str, Field | Mask], Mapping[str, Any]], Any]
+    outputs: tuple[Output, ...]
+    compute: Callable[[EvaluationContext, Mapping[str, Any]], dict[str, Field | Mask]]
+    kaon_decay: bool = False
+    present_where: str | None = None
+
+    def evaluate(
+        self, context: EvaluationContext, options: Mapping[str, Any]
+    ) -> dict[str, Field | Mask]:
+        """The layer's outputs on the context's grid; fields know the name of their domain.
+
+        Parameters
+        ----------
+        context : EvaluationContext
+            Model grid, shared decay quantities and inputs.
+        options : mapping
+            Resolved options (see :meth:`resolve_options`).
+        """
+        result = self.compute(context, options)
+        for output in self.outputs:
+            for _, name, domain in output.expand(options):
+                entry = result.get(name)
+                if not isinstance(entry, Field):
+                    continue
+                if output.level is not None:
+                    entry.levels = _levels(output.level, options)
+                if entry.domain is not None:
+                    entry.domain_name = domain
+        return result
+
+    def output_names(self, options: Mapping[str, Any] | None = None) -> tuple[str, ...]:
+        """Names of the declared outputs (default options unless given)."""
+        options = self.resolve_options(options)
+        return tuple(name for o in self.outputs for _, name, _ in o.expand(options))
+
+    def summary(
+        self, result: Mapping[str, Field | Mask], options: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        """The layer at one point, from its declared outputs (what ``threeportal point`` shows).
+
+        Returns None when the layer is absent at the point. Outputs declared ``per`` an option
+        are grouped by item: ``{item: {summary key: value}}``.
+        """
+        if not result:
+            return None
+        if self.present_where is not None:
+            domain = getattr(result[self.present_where], "domain", None)
+            if domain is not None and not scalar(domain):
+                return None
+        out: dict[str, Any] = {}
+        for output in self.outputs:
+            if output.summary is None:
+                continue
+            for item, name, _ in output.expand(options):
+                target = out if item is None else out.setdefault(item, {})
+                target[output.summary] = _summary_value(result[name], output)
+        return out
 
     def resolve_options(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Default options updated with ``overrides``; unknown keys raise ConstraintError."""

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..constants import C_W
-from .base import Constraint, EvaluationContext, Field, Mask
+from .base import Constraint, EvaluationContext, Field, Mask, Output
 
 __all__ = ["E141"]
 
@@ -31,21 +31,18 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
     excluded = ctx.full(inside & (epsilon >= lower) & (epsilon <= upper))
     return {
         "e141_epsilon": Field(
-            ctx.full(epsilon), "1", "dark-photon epsilon compared with the E141 band", ()
+            ctx.full(epsilon), "1", "dark-photon epsilon compared with the E141 band"
         ),
         "e141_excluded": Mask(excluded, f"excluded by E141 ({band.citation})"),
     }
 
 
-def _summary(result: dict[str, Field | Mask], options: Mapping[str, Any]) -> Any:
-    return {"excluded": bool(np.asarray(result["e141_excluded"].values).reshape(-1)[0])}
-
-
 E141 = Constraint(
     name="e141",
-    label="E141",
-    style={"kind": "region", "facecolor": "khaki", "edgecolor": "darkgoldenrod", "alpha": 0.6},
     options={"br_scaled": False},
-    evaluate=_evaluate,
-    point_summary=_summary,
+    outputs=(
+        Output("e141_epsilon", "field"),
+        Output("e141_excluded", "mask", summary="excluded"),
+    ),
+    compute=_evaluate,
 )

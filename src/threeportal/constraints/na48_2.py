@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from ..physics.production import br_k_to_mu_nuh
 from ..units import parse_quantity
-from .base import Constraint, EvaluationContext, Field, Mask
+from .base import Constraint, EvaluationContext, Field, Mask, Output
 from .na62 import kaon_momentum
 
 __all__ = ["NA48_2"]
@@ -54,20 +52,20 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
     }
 
 
-def _summary(result: dict[str, Field | Mask], options: Mapping[str, Any]) -> Any:
-    signal = result["na48_2_br_signal"]
-    inside = bool(np.asarray(signal.domain).reshape(-1)[0])
-    return {
-        "BR_signal": float(np.asarray(signal.values).reshape(-1)[0]) if inside else 0.0,
-        "excluded": bool(np.asarray(result["na48_2_excluded"].values).reshape(-1)[0]),
-    }
-
-
 NA48_2 = Constraint(
     name="na48_2",
-    label=r"NA48/2 $K^+\to\mu^+\nu e^+e^-$",
-    style={"kind": "region", "facecolor": "tab:red", "edgecolor": "darkred", "alpha": 0.45},
     options={"fraction": None, "vertex_length": None, "decay_mode": "mean", "shrock": True},
-    evaluate=_evaluate,
-    point_summary=_summary,
+    outputs=(
+        # level: the allowed fraction of the measured BR, both read from the inputs
+        Output(
+            "na48_2_br_signal",
+            "field",
+            domain="na48_2_br_signal_domain",
+            summary="BR_signal",
+            outside=0.0,
+        ),
+        Output("na48_2_excluded", "mask", summary="excluded"),
+    ),
+    compute=_evaluate,
+    kaon_decay=True,
 )

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..constants import M_MUON
 from ..physics.production import br_k_to_mu_nuh
-from .base import Constraint, EvaluationContext, Field, Mask
+from .base import Constraint, EvaluationContext, Field, Mask, Output
 
 __all__ = ["NA62_EE", "NA62_MUMU", "kaon_momentum"]
 
@@ -24,7 +24,7 @@ def kaon_momentum(experiment: Any) -> float:
     return 0.0 if experiment.get("kaon_at_rest") else float(experiment.get("beam_momentum"))
 
 
-def _make(channel: str, zprime_channel: str, label: str, linestyle: str) -> Constraint:
+def _make(channel: str, zprime_channel: str, label: str) -> Constraint:
     name = f"na62_{channel}"
 
     def evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, Field | Mask]:
@@ -47,7 +47,7 @@ def _make(channel: str, zprime_channel: str, label: str, linestyle: str) -> Cons
             domain = ctx.full(ctx.model.m_zprime > 2 * M_MUON)
         return {
             f"{name}_expected_events": Field(
-                events, "1", f"expected NA62 K+ -> mu+ nu {label} events", (level,), domain
+                events, "1", f"expected NA62 K+ -> mu+ nu {label} events", domain=domain
             ),
             f"{name}_sensitive": Mask(
                 (events >= level) if domain is None else (events >= level) & domain,
@@ -55,24 +55,21 @@ def _make(channel: str, zprime_channel: str, label: str, linestyle: str) -> Cons
             ),
         }
 
-    def summary(result: dict[str, Field | Mask], options: Mapping[str, Any]) -> Any:
-        if not result:
-            return None
-        events = result[f"{name}_expected_events"]
-        if events.domain is not None and not bool(np.asarray(events.domain).reshape(-1)[0]):
-            return None
-        value = float(np.asarray(events.values).reshape(-1)[0])
-        return {"expected_events": value, "sensitive": value >= float(options["level"])}
-
+    # Z' -> mu mu needs m_Z' > 2 m_mu: only the mumu channel has a domain.
+    domain = f"{name}_expected_events_domain" if zprime_channel == "mumu" else None
+    events = f"{name}_expected_events"
     return Constraint(
         name=name,
-        label=rf"NA62 SES $K^+\to\mu^+\nu\,{label}$",
-        style={"kind": "curve", "color": "black", "linestyle": linestyle, "linewidth": 1.6},
         options={"level": 1.0, "decay_mode": "mean", "shrock": True},
-        evaluate=evaluate,
-        point_summary=summary,
+        outputs=(
+            Output(events, "field", level="level", domain=domain, summary="expected_events"),
+            Output(f"{name}_sensitive", "mask", summary="sensitive"),
+        ),
+        compute=evaluate,
+        kaon_decay=True,
+        present_where=events,
     )
 
 
-NA62_EE = _make("ee", "ee", "e^+e^-", "solid")
-NA62_MUMU = _make("mumu", "mumu", r"\mu^+\mu^-", "dashed")
+NA62_EE = _make("ee", "ee", "e^+e^-")
+NA62_MUMU = _make("mumu", "mumu", r"\mu^+\mu^-")

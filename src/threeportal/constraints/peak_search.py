@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask
+from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask, Output
 from .na62 import kaon_momentum
 
 __all__ = ["PEAK_SEARCH", "visible_probability"]
@@ -69,29 +69,25 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
             ratio,
             "1",
             f"|U_muh|^2 f / published limit ({cite}); excluded above 1",
-            (1.0,),
-            domain,
+            domain=domain,
         )
         out[f"peak_search_{key}_original_ratio"] = Field(
             original,
             "1",
             f"|U_muh|^2 / published limit, no reinterpretation ({cite})",
-            (1.0,),
-            domain,
+            domain=domain,
         )
         out[f"peak_search_{key}_limit_U2"] = Field(
             ctx.full(bound),
             "1",
             f"published 90% CL limit on |U_muN|^2 at m_nuh ({cite})",
-            (),
-            domain,
+            domain=domain,
         )
         out[f"peak_search_{key}_surviving_fraction"] = Field(
             ctx.full(surviving),
             "1",
             "fraction of nu_h events surviving the visible-decay veto",
-            (),
-            domain,
+            domain=domain,
         )
         out[f"peak_search_{key}_excluded"] = Mask(
             (ratio > 1.0) & domain, f"excluded by the reinterpreted {key} peak search"
@@ -102,31 +98,48 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
     return out
 
 
-def _summary(result: dict[str, Field | Mask], options: Mapping[str, Any]) -> Any:
-    summary = {}
-    for key in options["experiments"]:
-        ratio = result[f"peak_search_{key}_ratio"]
-        inside = bool(np.asarray(ratio.domain).reshape(-1)[0])
-        surviving = float(
-            np.asarray(result[f"peak_search_{key}_surviving_fraction"].values).reshape(-1)[0]
-        )
-        limit = result[f"peak_search_{key}_limit_U2"]
-        limit_u2 = float(np.asarray(limit.values).reshape(-1)[0]) if inside else None
-        summary[key] = {
-            "limit_U2": limit_u2,
-            "surviving_fraction": surviving,
-            "excluded": bool(
-                np.asarray(result[f"peak_search_{key}_excluded"].values).reshape(-1)[0]
-            ),
-        }
-    return summary
+_PER = "experiments"  # one copy of each output per experiment key ({item})
+#: Per experiment: ratios to the published limit (reinterpreted, and as published), the limit,
+#: the surviving fraction (fields defined where the published limit covers m_nuh), two masks.
+_OUTPUTS = (
+    Output(
+        "peak_search_{item}_ratio",
+        "field",
+        level=1.0,
+        domain="peak_search_{item}_ratio_domain",
+        per=_PER,
+    ),
+    Output(
+        "peak_search_{item}_original_ratio",
+        "field",
+        level=1.0,
+        domain="peak_search_{item}_original_ratio_domain",
+        per=_PER,
+    ),
+    Output(
+        "peak_search_{item}_limit_U2",
+        "field",
+        domain="peak_search_{item}_limit_U2_domain",
+        summary="limit_U2",
+        outside=None,
+        per=_PER,
+    ),
+    Output(
+        "peak_search_{item}_surviving_fraction",
+        "field",
+        domain="peak_search_{item}_surviving_fraction_domain",
+        summary="surviving_fraction",
+        per=_PER,
+    ),
+    Output("peak_search_{item}_excluded", "mask", summary="excluded", per=_PER),
+    Output("peak_search_{item}_original_excluded", "mask", per=_PER),
+)
 
 
 PEAK_SEARCH = Constraint(
     name="peak_search",
-    label=r"$K^+\to\mu^+N$ peak searches (rescaled)",
-    style={"kind": "region", "facecolor": "0.80", "edgecolor": "0.35", "alpha": 0.9},
     options={"mode": "paper", "decay_mode": "mean", "experiments": ["kek", "e949", "na62"]},
-    evaluate=_evaluate,
-    point_summary=_summary,
+    outputs=_OUTPUTS,
+    compute=_evaluate,
+    kaon_decay=True,
 )

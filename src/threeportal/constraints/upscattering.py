@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from ..constants import Z_CARBON
 from ..physics.scattering import sigma_nue_per_electron, sigma_upscattering_c12
 from ..units import parse_quantity
-from .base import Constraint, EvaluationContext, Field, Mask
+from .base import Constraint, EvaluationContext, Field, Mask, Output
 
 __all__ = ["UPSCATTERING"]
 
@@ -31,22 +29,17 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
             ratio,
             "1",
             f"sigma(nu_mu C -> nu_h C) / (6 sigma(nu_mu e -> nu_mu e)) at E_nu = {options['E_nu']}",
-            (1.0,),
         ),
         "upscattering_dominates": Mask(ratio > 1.0, "upscattering on carbon beats nu-e"),
     }
 
 
-def _summary(result: dict[str, Field | Mask], options: Mapping[str, Any]) -> Any:
-    ratio = float(np.asarray(result["upscattering_ratio_to_nue"].values).reshape(-1)[0])
-    return {"ratio_to_nue": ratio, "dominates": ratio > 1.0}
-
-
 UPSCATTERING = Constraint(
     name="upscattering",
-    label=r"$\sigma(\nu_\mu C\to\nu_h C) > \sigma(\nu_\mu e)$",
-    style={"kind": "region", "facecolor": "lightblue", "edgecolor": "steelblue", "alpha": 0.55},
     options={"E_nu": "3 GeV"},
-    evaluate=_evaluate,
-    point_summary=_summary,
+    outputs=(
+        Output("upscattering_ratio_to_nue", "field", level=1.0, summary="ratio_to_nue"),
+        Output("upscattering_dominates", "mask", summary="dominates"),
+    ),
+    compute=_evaluate,
 )

@@ -1,8 +1,10 @@
-"""Shipped experimental inputs with their provenance, and the loader that reads them.
+"""Shipped experimental inputs with their provenance, and the parsers that read them.
 
-Experimental numbers never live in code: each published limit is a limit file (``*.lmt``) and
-each experiment's parameters are an experiment file (``*.toml``), both with full provenance.
-See ``README.md`` in this directory for the formats.
+Experimental numbers never live in code: each published limit is a limit file (``*.lmt``,
+parsed by :mod:`.limits`) and each experiment's parameters are an experiment file (``*.toml``,
+parsed by :mod:`.experiments`), both with full provenance. :mod:`.registry` finds shipped files
+by name, reads user files by path and checks the manifest. See ``README.md`` in this directory
+for the formats.
 
 Examples
 --------
@@ -17,18 +19,12 @@ True
 
 from __future__ import annotations
 
-from .loader import (
-    EXPERIMENT_SUFFIX,
-    FORMAT_VERSION,
-    LIMIT_SUFFIX,
+from .common import FORMAT_VERSION, DataFileError
+from .experiments import EXPERIMENT_SUFFIX, ExperimentParameters
+from .limits import LIMIT_SUFFIX, REQUIRED_LIMIT_KEYS, LimitCurve
+from .registry import (
     MANIFEST_NAME,
-    REQUIRED_LIMIT_KEYS,
-    DataFileError,
-    ExperimentParameters,
-    LimitCurve,
     checksums,
-    format_listing,
-    format_show,
     load_experiment,
     load_input,
     load_limit,
@@ -47,8 +43,6 @@ __all__ = [
     "ExperimentParameters",
     "LimitCurve",
     "checksums",
-    "format_listing",
-    "format_show",
     "load_experiment",
     "load_input",
     "load_limit",

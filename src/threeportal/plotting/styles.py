@@ -1,8 +1,7 @@
-"""Plot styles: axis and parameter symbols (mathtext), panel labels, layer styles, rcParams.
+"""Plot styles: axis and parameter symbols (mathtext), layer styles, rcParams.
 
-Layer colours and line styles come from the constraint registry
-(``threeportal.constraints.REGISTRY[layer].style``; metadata only, nothing is evaluated);
-the panel labels below are short forms of the registry labels that fit a single column.
+Parameter symbols come from the model's parameter table (``threeportal.model.PARAMETERS``);
+layer labels, colours and line styles from :mod:`.presentation`, keyed by layer name.
 """
 
 from __future__ import annotations
@@ -15,7 +14,15 @@ from typing import Any
 import matplotlib
 import matplotlib.style
 
+from ..model import PARAMETERS
 from ._result import PlottingError
+from .presentation import (
+    BOUND_LABELS,
+    DEFAULT_LOOKS,
+    EXPERIMENT_NAMES,
+    FIELD_SYMBOLS,
+    LAYERS,
+)
 
 __all__ = [
     "BOUND_LABELS",
@@ -30,43 +37,15 @@ __all__ = [
     "layer_style",
 ]
 
-#: Mathtext symbols of model parameters (axis labels and the fixed-parameter note).
+#: Mathtext symbols of model parameters (axis labels and the fixed-parameter note), from the
+#: model's parameter table, and of the neutrino energy.
 PARAMETER_SYMBOLS: dict[str, str] = {
-    "m_nuh": r"$m_{\nu_h}$",
-    "m_zprime": r"$m_{Z'}$",
-    "U_eh2": r"$|U_{e h}|^2$",
-    "U_muh2": r"$|U_{\mu h}|^2$",
-    "U_tauh2": r"$|U_{\tau h}|^2$",
-    "U_Dh2": r"$|U_{D h}|^2$",
-    "chi2": r"$\chi^2$",
-    "chi": r"$\chi$",
-    "g_prime": r"$g'$",
-    "v_phi": r"$v_\varphi$",
+    **{name: parameter.symbol for name, parameter in PARAMETERS.items()},
     "E_nu": r"$E_\nu$",
 }
 
-#: Symbols of fields drawn with several labelled levels (``"<symbol> = <level> <units>"``).
-FIELD_SYMBOLS: dict[str, str] = {
-    "lifetime_nuh_ps": r"$\tau_{\nu_h}$",
-    "lifetime_zprime_ps": r"$\tau_{Z'}$",
-}
-
-#: Labels written on the panel, by layer: short forms of the registry labels, then shorter
-#: alternatives tried where the first does not fit (the legend shows the first).
-PANEL_LABELS: dict[str, str | tuple[str, ...]] = {
-    "na62_ee": (r"NA62 SES $K\to\mu\nu ee$", r"NA62 $ee$"),
-    "na62_mumu": (r"NA62 SES $K\to\mu\nu\mu\mu$", r"NA62 $\mu\mu$"),
-    "peak_search": ("peak searches, rescaled\n(published: dashed)", "peak searches\n(rescaled)"),
-    "na48_2": "NA48/2",
-    "upscattering": r"upscattering $> \nu e$",
-    "e141": "E141",
-}
-
-#: Labels of the published (unrescaled) bounds of a region layer, ``{name}`` the experiment.
-BOUND_LABELS = ("{name} (published)", "{name}")
-
-#: Display names of experiments in dataset names (``peak_search_<key>_...``).
-EXPERIMENT_NAMES: dict[str, str] = {"kek": "KEK", "e949": "E949", "na62": "NA62"}
+#: Labels written on the panel, by layer (see :class:`.presentation.LayerLook`).
+PANEL_LABELS: dict[str, str | tuple[str, ...]] = {name: look.label for name, look in LAYERS.items()}
 
 #: Matplotlib rcParams of the package's figures: mathtext, no LaTeX, a font shipped with
 #: matplotlib (reproducible baselines), sizes readable at a 3.4 in column width.
@@ -95,23 +74,18 @@ PAPER_RC: dict[str, Any] = {
     "path.simplify": False,
 }
 
-_DEFAULT_STYLES: dict[str, dict[str, Any]] = {
-    "curve": {"kind": "curve", "color": "black", "linestyle": "solid", "linewidth": 1.2},
-    "region": {"kind": "region", "facecolor": "0.8", "edgecolor": "0.4", "alpha": 0.6},
-}
-
 
 def layer_style(
     layer: str, kind: str, overrides: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Style and label of a layer: registry style, then ``overrides``.
+    """Style and label of a layer: its presentation, then ``overrides``.
 
     Parameters
     ----------
     layer : str
-        Constraint name (the ``layer`` attribute of a stored field or mask).
+        Layer name (the ``layer`` attribute of a stored field or mask).
     kind : {"curve", "region"}
-        Used when the layer is not registered.
+        Used when the layer has no presentation (e.g. a user's own layer).
     overrides : mapping, optional
         Matplotlib keyword arguments and ``label`` replacing the defaults.
 
@@ -120,15 +94,11 @@ def layer_style(
     dict
         ``kind``, ``label`` and matplotlib keyword arguments.
     """
-    from ..constraints import REGISTRY  # metadata only: nothing is evaluated
-
-    constraint = REGISTRY.get(layer)
-    if constraint is not None:
-        style = dict(constraint.style)
-        style["label"] = PANEL_LABELS.get(layer, constraint.label)
+    look = LAYERS.get(layer)
+    if look is not None:
+        style = {"kind": look.kind, **look.style, "label": look.label}
     else:
-        style = dict(_DEFAULT_STYLES[kind])
-        style["label"] = PANEL_LABELS.get(layer, layer)
+        style = {"kind": kind, **DEFAULT_LOOKS[kind], "label": layer}
     style.update(overrides or {})
     return style
 

@@ -214,9 +214,8 @@ def _point_function(card: Any, inputs: Any, layer: str, field: str) -> PointFunc
         params = dict(card.model)
         params[card.x.parameter] = np.asarray(x, float)
         params[card.y.parameter] = np.asarray(y, float)
-        if "chi" in params:
-            params["chi2"] = np.square(params.pop("chi"))
-        results = evaluate_constraints(ModelPoint(**params), [layer], card.options, inputs)[layer]
+        model = ModelPoint.from_mapping(params)
+        results = evaluate_constraints(model, [layer], card.options, inputs)[layer]
         item = results[field]
         values = np.broadcast_to(np.asarray(item.values, float), np.shape(x)).copy()
         if item.domain is not None:

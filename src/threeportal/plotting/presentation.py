@@ -1,0 +1,95 @@
+"""How each layer and output is shown: kind, labels, colours, line styles, symbols.
+
+Keyed by layer name (``threeportal.constraints.REGISTRY``) or output name (the datasets of a
+result file); the constraint classes carry physics only. A card's ``[plot]`` table and the
+``--layer-style`` option override any of these per plot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "BOUND_LABELS",
+    "DEFAULT_LOOKS",
+    "EXPERIMENT_NAMES",
+    "FIELD_SYMBOLS",
+    "LAYERS",
+    "LayerLook",
+]
+
+
+@dataclass(frozen=True)
+class LayerLook:
+    """How one layer is drawn.
+
+    Attributes
+    ----------
+    kind : {"curve", "region"}
+        A region is filled (its mask); a curve is a contour line of its field.
+    label : str or tuple of str
+        Label written on the panel (mathtext); a tuple gives shorter alternatives tried where
+        the first does not fit (the legend shows the first).
+    style : mapping
+        Matplotlib keyword arguments (colours, line style and width, alpha).
+    """
+
+    kind: Literal["curve", "region"]
+    label: str | tuple[str, ...]
+    style: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: Every registered layer, in the registry's order.
+LAYERS: dict[str, LayerLook] = {
+    "peak_search": LayerLook(
+        "region",
+        ("peak searches, rescaled\n(published: dashed)", "peak searches\n(rescaled)"),
+        {"facecolor": "0.80", "edgecolor": "0.35", "alpha": 0.9},
+    ),
+    "upscattering": LayerLook(
+        "region",
+        r"upscattering $> \nu e$",
+        {"facecolor": "lightblue", "edgecolor": "steelblue", "alpha": 0.55},
+    ),
+    "na48_2": LayerLook(
+        "region", "NA48/2", {"facecolor": "tab:red", "edgecolor": "darkred", "alpha": 0.45}
+    ),
+    "e141": LayerLook(
+        "region", "E141", {"facecolor": "khaki", "edgecolor": "darkgoldenrod", "alpha": 0.6}
+    ),
+    "na62_ee": LayerLook(
+        "curve",
+        (r"NA62 SES $K\to\mu\nu ee$", r"NA62 $ee$"),
+        {"color": "black", "linestyle": "solid", "linewidth": 1.6},
+    ),
+    "na62_mumu": LayerLook(
+        "curve",
+        (r"NA62 SES $K\to\mu\nu\mu\mu$", r"NA62 $\mu\mu$"),
+        {"color": "black", "linestyle": "dashed", "linewidth": 1.6},
+    ),
+    "lifetimes": LayerLook(
+        "curve",
+        "proper lifetimes",
+        {"color": "0.45", "linestyle": "dotted", "linewidth": 1.0},
+    ),
+}
+
+#: How a layer that is not registered (e.g. a user's own) is drawn, by kind.
+DEFAULT_LOOKS: dict[str, dict[str, Any]] = {
+    "curve": {"color": "black", "linestyle": "solid", "linewidth": 1.2},
+    "region": {"facecolor": "0.8", "edgecolor": "0.4", "alpha": 0.6},
+}
+
+#: Symbols of fields drawn with several labelled levels (``"<symbol> = <level> <units>"``).
+FIELD_SYMBOLS: dict[str, str] = {
+    "lifetime_nuh_ps": r"$\tau_{\nu_h}$",
+    "lifetime_zprime_ps": r"$\tau_{Z'}$",
+}
+
+#: Labels of the published (unrescaled) bounds of a region layer, ``{name}`` the experiment.
+BOUND_LABELS = ("{name} (published)", "{name}")
+
+#: Display names of the experiments of per-experiment outputs (``peak_search_<key>_...``).
+EXPERIMENT_NAMES: dict[str, str] = {"kek": "KEK", "e949": "E949", "na62": "NA62"}
