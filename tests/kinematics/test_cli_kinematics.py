@@ -1,0 +1,76 @@
+"""The kinematics subcommand, run through register() on a parser of the test's own."""
+
+import argparse
+
+import h5py
+import pytest
+
+from threeportal.cli.kinematics import register
+from threeportal.errors import ThreeportalError
+
+
+def _run(argv):
+    parser = argparse.ArgumentParser(prog="threeportal")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["kinematics", *argv])
+    return args.handler(args)
+
+
+BASE = ["m_nuh=300 MeV", "m_zprime=150 MeV", "channel=ee", "n=2000", "seed=1"]
+
+
+def test_prints_ranges_and_writes_events_and_figure(tmp_path, capsys):
+    out, fig = tmp_path / "events.h5", tmp_path / "fig4.png"
+    assert _run([*BASE, "-o", str(out), "--plot", str(fig)]) == 0
+    text = capsys.readouterr().out
+    assert "Eqs. A3, A4" in text and "m_mu_nu^2 (A3)" in text and "m_mu_pair^2 (A4)" in text
+    assert "16740.7" in text and "170640" in text  # the A3 minimum and A4 maximum, MeV^2
+    assert "isotropic" in text and "tau_nuh = 4.647 ps" in text
+    with h5py.File(out, "r") as handle:
+        assert handle.attrs["seed"] == 1 and handle.attrs["n_events"] == 2000
+        assert "Eqs. 22-24" in handle.attrs["lifetime_source"]
+    assert fig.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_given_lifetimes_and_acceptance(capsys):
+    assert _run([*BASE, "tau_nuh=10 ps", "tau_zprime=10 ps", "--acceptance"]) == 0
+    text = capsys.readouterr().out
+    assert "lifetimes from given" in text and "acceptance ESTIMATE" in text
+
+
+def test_both_channels_side_by_side_when_open(tmp_path, monkeypatch):
+    import threeportal.plotting.fig4 as fig4
+
+    seen = []
+    original = fig4.fig4_figure
+    monkeypatch.setattr(fig4, "fig4_figure", lambda s: seen.append(s) or original(s))
+    args = ["m_nuh=300 MeV", "m_zprime=250 MeV", "channel=mumu", "n=500"]
+    assert _run([*args, "--plot", str(tmp_path / "f.png")]) == 0
+    assert [s.inputs["channel"] for s in seen[0]] == ["ee", "mumu"]
+
+
+@pytest.mark.parametrize(
+    "argv, key",
+    [
+        (["m_nuh=300 MeV", "channel=ee"], "m_zprime"),
+        ([*BASE, "n=ten"], "n:"),
+        ([*BASE, "colour=red"], "colour"),
+        ([*BASE, "m_nuh=300"], "m_nuh"),
+        ([*BASE[1:], "m_nuh=500 MeV"], "m_nuh"),
+        ([*BASE, "tau_nuh=10 ps"], "tau_nuh"),
+        ([*BASE, "tau_nuh=10 ps", "tau_zprime=1 MeV"], "tau_zprime"),
+        ([*BASE, "U_muh2=1e-6"], "g_prime"),
+        ([*BASE, "--with", "x.h5"], "--with"),
+    ],
+)
+def test_bad_arguments_one_line(argv, key, capsys):
+    with pytest.raises(ThreeportalError) as info:
+        _run(argv)
+    assert key in str(info.value) and "\n" not in str(info.value)
+
+
+def test_unwritable_outputs(tmp_path):
+    with pytest.raises(ThreeportalError, match="cannot write"):
+        _run([*BASE, "-o", str(tmp_path / "no" / "e.h5")])
+    with pytest.raises(ThreeportalError, match="directory"):
+        _run([*BASE, "--plot", str(tmp_path)])
