@@ -32,6 +32,23 @@ def test_prints_ranges_and_writes_events_and_figure(tmp_path, capsys):
     assert fig.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_couplings_override_the_defaults(capsys):
+    """Only chi changed: the Z' lifetime scales as 1/chi^2 (Eq. 24), the nu_h one barely."""
+    assert _run([*BASE, "chi=1e-4"]) == 0
+    default = capsys.readouterr().out
+    assert _run([*BASE, "chi=1e-5"]) == 0
+    changed = capsys.readouterr().out
+
+    def taus(text):
+        line = next(x for x in text.splitlines() if "tau_nuh =" in x)
+        return [float(part.split("=")[1].split()[0]) for part in line.split(",")]
+
+    (h0, z0), (h1, z1) = taus(default), taus(changed)
+    assert z1 / z0 == pytest.approx(100.0, rel=1e-3, abs=0)
+    assert h1 / h0 == pytest.approx(1.0, rel=1e-3, abs=0)
+    assert "given: chi" in changed
+
+
 def test_given_lifetimes_and_acceptance(capsys):
     assert _run([*BASE, "tau_nuh=10 ps", "tau_zprime=10 ps", "--acceptance"]) == 0
     text = capsys.readouterr().out
@@ -59,7 +76,8 @@ def test_both_channels_side_by_side_when_open(tmp_path, monkeypatch):
         ([*BASE[1:], "m_nuh=500 MeV"], "m_nuh"),
         ([*BASE, "tau_nuh=10 ps"], "tau_nuh"),
         ([*BASE, "tau_nuh=10 ps", "tau_zprime=1 MeV"], "tau_zprime"),
-        ([*BASE, "U_muh2=1e-6"], "g_prime"),
+        ([*BASE, "chi=1e-4", "chi2=1e-8"], "chi"),
+        ([*BASE, "U_muh2=2"], "U_muh2"),
         ([*BASE, "--with", "x.h5"], "--with"),
     ],
 )

@@ -48,6 +48,17 @@ _TIME_KEYS = ("tau_nuh", "tau_zprime")
 _MODEL_KEYS = ("U_eh2", "U_muh2", "U_tauh2", "U_Dh2", "chi2", "chi", "g_prime", "v_phi", "nature")
 _KEYS = ("m_nuh", "m_zprime", "channel", "n", "p_K", "sigma_p_K", "seed", *_TIME_KEYS)
 _ALL_KEYS = (*_KEYS, *(k for k in _MODEL_KEYS if k not in _KEYS))
+_GENERATE_KEYS = (
+    "m_nuh",
+    "m_zprime",
+    "channel",
+    "n",
+    "p_kaon",
+    "sigma_p_kaon",
+    "seed",
+    "tau_nuh",
+    "tau_zprime",
+)
 
 
 def _whole(key: str, text: str) -> int:
@@ -127,16 +138,23 @@ def parse_kinematics_arguments(tokens: Sequence[str]) -> dict[str, Any]:
         f"{k}={v / MeV if k == 'v_phi' else v:g}" if k != "nature" else f"{k}={v}"
         for k, v in model.items()
     )
-    origin = "" if given_model else " (default: the normalisation of paper Eqs. 22-24)"
+    origin = " (defaults: the normalisation of paper Eqs. 22-24)"
+    if given_model:
+        origin = f" (given: {', '.join(given_model)}; others: defaults of paper Eqs. 22-24)"
     out["lifetime_source"] = f"model point {described}{origin}"
     out["model"] = {k: v / MeV if k == "v_phi" else v for k, v in model.items()}
     return out
 
 
 def _model_values(raw: dict[str, str], given: list[str]) -> dict[str, Any]:
-    if not given:
-        return dict(DEFAULT_COUPLINGS)
-    model: dict[str, Any] = {}
+    """The couplings: the defaults of Eqs. 22-24, overridden by the keys given."""
+    model: dict[str, Any] = dict(DEFAULT_COUPLINGS)
+    if "v_phi" in given:
+        model.pop("g_prime")  # g' = m_Z' / v_phi instead
+    if "chi" in given:
+        if "chi2" in given:
+            raise KinematicsError("chi/chi2: give one of chi and chi2, not both")
+        model.pop("chi2")
     for key in given:
         if key == "nature":
             model[key] = raw[key]
@@ -145,11 +163,7 @@ def _model_values(raw: dict[str, str], given: list[str]) -> dict[str, Any]:
         else:
             model[key] = _number(key, raw[key])
     if "chi" in model:
-        if "chi2" in model:
-            raise KinematicsError("chi/chi2: give one of chi and chi2, not both")
         model["chi2"] = model.pop("chi") ** 2
-    if "g_prime" not in model and "v_phi" not in model:
-        raise KinematicsError("g_prime/v_phi: with model couplings, give one of them")
     return model
 
 
@@ -259,19 +273,6 @@ def _save_figure(fig: Any, path: str) -> None:
         raise KinematicsError(f"--plot {path}: cannot write the figure ({reason})") from None
     finally:
         plt.close(fig)
-
-
-_GENERATE_KEYS = (
-    "m_nuh",
-    "m_zprime",
-    "channel",
-    "n",
-    "p_kaon",
-    "sigma_p_kaon",
-    "seed",
-    "tau_nuh",
-    "tau_zprime",
-)
 
 
 def _cmd_kinematics(args: argparse.Namespace) -> int:
