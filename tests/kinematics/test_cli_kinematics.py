@@ -53,6 +53,15 @@ def test_given_lifetimes_and_acceptance(capsys):
     assert _run([*BASE, "tau_nuh=10 ps", "tau_zprime=10 ps", "--acceptance"]) == 0
     text = capsys.readouterr().out
     assert "lifetimes from given" in text and "acceptance ESTIMATE" in text
+    assert "tau_nuh = 10 ps" in text
+
+
+def test_asymmetry_is_stated_in_output_and_file(tmp_path, capsys):
+    out = tmp_path / "a.h5"
+    assert _run([*BASE, "asymmetry=0.5", "-o", str(out)]) == 0
+    assert "nu_h -> nu Z' as 1 + 0.5 cos(theta_nu)" in capsys.readouterr().out
+    with h5py.File(out, "r") as handle:
+        assert handle.attrs["asymmetry"] == 0.5 and "a = 0.5" in handle.attrs["decays"]
 
 
 def test_both_channels_side_by_side_when_open(tmp_path, monkeypatch):

@@ -14,7 +14,12 @@ from threeportal.kinematics import (
     m_mu_pair2_range,
 )
 
-CASES = [(300 * MeV, 150 * MeV, "ee"), (300 * MeV, 250 * MeV, "mumu"), (370 * MeV, 30 * MeV, "ee")]
+CASES = [
+    (300 * MeV, 150 * MeV, "ee", 0.0),
+    (300 * MeV, 250 * MeV, "mumu", 0.0),
+    (370 * MeV, 30 * MeV, "ee", 0.0),
+    (300 * MeV, 150 * MeV, "ee", -0.8),
+]
 SCALE = M_K_PLUS**2  # the natural size of every squared mass here
 
 
@@ -22,10 +27,10 @@ def _square(p):
     return p[0] ** 2 - p[1] ** 2 - p[2] ** 2 - p[3] ** 2
 
 
-@pytest.fixture(scope="module", params=CASES, ids=lambda c: f"{c[0]:g}-{c[1]:g}-{c[2]}")
+@pytest.fixture(scope="module", params=CASES, ids=lambda c: f"{c[0]:g}-{c[1]:g}-{c[2]}-{c[3]:g}")
 def sample(request):
-    m_h, m_z, channel = request.param
-    return m_h, m_z, channel, generate(m_h, m_z, channel, 100_000, seed=7)
+    m_h, m_z, channel, a = request.param
+    return m_h, m_z, channel, generate(m_h, m_z, channel, 100_000, seed=7, asymmetry=a)
 
 
 def test_every_event_inside_eq_a3_a4_and_ends_reached(sample):
@@ -76,6 +81,18 @@ def test_nuh_decay_is_isotropic():
     low, high = m_mu_nu2_range(m_h, m_z)
     values = (events.quantities()["m_mu_nu"][0] ** 2 - low) / (high - low)
     assert stats.kstest(values, "uniform").pvalue > 1e-3
+
+
+@pytest.mark.parametrize("a", [0.6, -1.0, 1.0])
+def test_nuh_decay_asymmetry(a):
+    """With 1 + a cos(theta_nu): x = (m_mu_nu^2 - min) / width = (1 + cos(theta_nu)) / 2, so
+    x has the CDF x + a (x^2 - x) (the nu along the nu_h leaves the Z' the least energy)."""
+    m_h, m_z = 300 * MeV, 150 * MeV
+    events = generate(m_h, m_z, "ee", 20_000, seed=3, asymmetry=a)
+    low, high = m_mu_nu2_range(m_h, m_z)
+    x = (events.quantities()["m_mu_nu"][0] ** 2 - low) / (high - low)
+    assert stats.kstest(x, lambda v: v + a * (v * v - v)).pvalue > 1e-3
+    assert stats.kstest(x, "uniform").pvalue < 1e-6  # and it is not isotropic
 
 
 def test_kaon_decay_is_isotropic_and_boost_right():
@@ -150,6 +167,7 @@ def test_kaon_at_rest_is_back_to_back():
         ({"p_kaon": -1.0}, "p_K"),
         ({"tau_nuh": -1 * ps}, "tau_nuh"),
         ({"m_nuh": float("nan")}, "m_nuh"),
+        ({"asymmetry": 1.5}, "asymmetry"),
     ],
 )
 def test_bad_inputs_give_one_line(kwargs, key):

@@ -1,7 +1,8 @@
 """``threeportal kinematics``: generate K+ -> mu+ nu_h(-> nu Z'(-> l+ l-)) events (Appendix A).
 
     threeportal kinematics m_nuh="300 MeV" m_zprime="150 MeV" channel=ee n=10000 \\
-        [p_K="75 GeV"] [sigma_p_K="0.75 GeV"] [seed=1] [model keys | tau_nuh=... tau_zprime=...] \\
+        [p_K="75 GeV"] [sigma_p_K="0.75 GeV"] [seed=1] [asymmetry=0] \\
+        [model keys | tau_nuh=... tau_zprime=...] \\
         [-o events.h5] [--plot fig4.png [--with other.h5 ...]] [--acceptance]
 
 Prints the analytic ranges of Eqs. A3-A4 next to the sample's, the lifetimes used and the
@@ -46,7 +47,7 @@ DEFAULT_COUPLINGS: dict[str, Any] = {
 _ENERGY_KEYS = ("m_nuh", "m_zprime", "p_K", "sigma_p_K", "v_phi")
 _TIME_KEYS = ("tau_nuh", "tau_zprime")
 _MODEL_KEYS = ("U_eh2", "U_muh2", "U_tauh2", "U_Dh2", "chi2", "chi", "g_prime", "v_phi", "nature")
-_KEYS = ("m_nuh", "m_zprime", "channel", "n", "p_K", "sigma_p_K", "seed", *_TIME_KEYS)
+_KEYS = ("m_nuh", "m_zprime", "channel", "n", "p_K", "sigma_p_K", "seed", "asymmetry", *_TIME_KEYS)
 _ALL_KEYS = (*_KEYS, *(k for k in _MODEL_KEYS if k not in _KEYS))
 _GENERATE_KEYS = (
     "m_nuh",
@@ -58,6 +59,7 @@ _GENERATE_KEYS = (
     "seed",
     "tau_nuh",
     "tau_zprime",
+    "asymmetry",
 )
 
 
@@ -116,6 +118,7 @@ def parse_kinematics_arguments(tokens: Sequence[str]) -> dict[str, Any]:
         out["n"] = _whole("n", raw["n"])
     if "seed" in raw:
         out["seed"] = _whole("seed", raw["seed"])
+    out["asymmetry"] = _number("asymmetry", raw["asymmetry"]) if "asymmetry" in raw else 0.0
     check_masses(out["m_nuh"], out["m_zprime"], out["channel"])
     given_taus = [key for key in _TIME_KEYS if key in raw]
     given_model = [key for key in _MODEL_KEYS if key in raw]
@@ -205,10 +208,11 @@ def _print_summary(events: Events, settings: dict[str, Any]) -> None:
     spread = float(inputs["sigma_p_kaon"])
     beam = "fixed" if spread == 0 else f"Gaussian, sigma {spread / GeV:g} GeV/c"
     seed = inputs["seed"]
-    print(
-        f"K+ -> mu+ nu_h, nu_h -> nu Z', Z' -> {lep}: two-body decays, each isotropic in its "
-        "rest frame (no spin correlations)"
-    )
+    a = float(inputs["asymmetry"])
+    decays = "each isotropic in its rest frame (no spin correlations)"
+    if a:
+        decays = f"K+ and Z' decays isotropic, nu_h -> nu Z' as 1 + {a:g} cos(theta_nu)"
+    print(f"K+ -> mu+ nu_h, nu_h -> nu Z', Z' -> {lep}: two-body decays, {decays}")
     print(
         f"  m_nuh = {float(inputs['m_nuh']) / MeV:g} MeV, m_Z' = "
         f"{float(inputs['m_zprime']) / MeV:g} MeV, p_K = {float(inputs['p_kaon']) / GeV:g} "

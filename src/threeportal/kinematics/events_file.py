@@ -10,7 +10,8 @@ Layout (format_version 1)::
     /decay_length_nuh, /decay_length_zprime      (n,) float64, units="mm"
     root attrs: format="threeportal-kinematics", format_version, channel, n_events, seed
                 (-1: none), m_nuh_MeV, m_zprime_MeV, p_kaon_GeV, sigma_p_kaon_GeV,
-                tau_nuh_ps, tau_zprime_ps, decays, generator, plus any extra inputs given.
+                tau_nuh_ps, tau_zprime_ps, asymmetry (a of nu_h -> nu Z'), decays,
+                generator, plus any extra inputs given.
 
 The file is written to a temporary name and renamed, so an existing file is never left
 half-written.
@@ -28,7 +29,7 @@ from hepunits import GeV, MeV, ps
 
 from .generator import Events, KinematicsError
 
-__all__ = ["FOUR_VECTORS", "ISOTROPY_NOTE", "read_events", "write_events"]
+__all__ = ["ASYMMETRY_NOTE", "FOUR_VECTORS", "ISOTROPY_NOTE", "read_events", "write_events"]
 
 FORMAT = "threeportal-kinematics"
 FORMAT_VERSION = "1"
@@ -38,6 +39,11 @@ FOUR_VECTORS = ("p_kaon", "p_mu", "p_nu", "p_lplus", "p_lminus")
 ISOTROPY_NOTE = (
     "two-body decays K+ -> mu+ nu_h, nu_h -> nu Z', Z' -> l+ l-, each isotropic in the rest "
     "frame of the decaying particle (no spin correlations)"
+)
+#: The same when nu_h -> nu Z' has an asymmetry (format with the value of a).
+ASYMMETRY_NOTE = (
+    "two-body decays K+ -> mu+ nu_h, nu_h -> nu Z', Z' -> l+ l-; K+ and Z' decays isotropic, "
+    "nu_h -> nu Z' with density (1 + a cos theta_nu) / 2 about the nu_h helicity axis, a = {a:g}"
 )
 _REQUIRED_ATTRS = (
     "n_events",
@@ -49,12 +55,14 @@ _REQUIRED_ATTRS = (
     "sigma_p_kaon_GeV",
     "tau_nuh_ps",
     "tau_zprime_ps",
+    "asymmetry",
 )
 
 
 def _root_attrs(events: Events, extra: Mapping[str, object]) -> dict[str, object]:
     inputs = events.inputs
     seed = inputs.get("seed")
+    a = float(inputs["asymmetry"])
     attrs: dict[str, object] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -67,7 +75,8 @@ def _root_attrs(events: Events, extra: Mapping[str, object]) -> dict[str, object
         "sigma_p_kaon_GeV": float(inputs["sigma_p_kaon"]) / GeV,
         "tau_nuh_ps": events.tau_nuh / ps,
         "tau_zprime_ps": events.tau_zprime / ps,
-        "decays": ISOTROPY_NOTE,
+        "asymmetry": float(inputs["asymmetry"]),
+        "decays": ISOTROPY_NOTE if not inputs["asymmetry"] else ASYMMETRY_NOTE.format(a=a),
     }
     from .._version import __version__
 
@@ -143,6 +152,7 @@ def read_events(path: str | os.PathLike[str]) -> Events:
         "p_kaon": float(attrs["p_kaon_GeV"]) * GeV,
         "sigma_p_kaon": float(attrs["sigma_p_kaon_GeV"]) * GeV,
         "seed": None if seed < 0 else seed,
+        "asymmetry": float(attrs["asymmetry"]),
     }
     return Events(
         **vectors,

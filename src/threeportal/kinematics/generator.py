@@ -1,10 +1,12 @@
 """Vectorised toy Monte Carlo of K+ -> mu+ nu_h, nu_h -> nu Z', Z' -> l+ l- (paper Appendix A).
 
-Each step is a two-body decay, **isotropic in the rest frame of the decaying particle**:
-no spin correlations are kept (exact for a Majorana nu_h summed over helicities; for a Dirac
-nu_h and for the Z' polarisation it is an approximation that changes angular distributions
-but not the invariant masses m_mu_nu, m_mu_pair, m_pair, which depend only on the Z' and nu
-momenta and are fixed event by event by Eqs. A1-A4). The kaon flies along +z with a fixed
+Each step is a two-body decay, by default **isotropic in the rest frame of the decaying
+particle**: no spin correlations are kept (exact for a Majorana nu_h summed over helicities;
+for a Dirac nu_h and for the Z' polarisation it is an approximation that changes angular
+distributions and the shapes, not the ranges, of the invariant masses, which Eqs. A1-A4 and
+21 fix event by event). Optionally nu_h -> nu Z' takes the general spin-1/2 form
+1 + a cos(theta_nu) about the nu_h helicity axis (see ``asymmetry`` in :func:`generate`);
+Z' -> l+ l- stays isotropic. The kaon flies along +z with a fixed
 momentum or one drawn from a Gaussian. Everything is numpy on arrays of events: no loop.
 
 Units: hepunits internal (MeV for energies and momenta, mm for lengths, ns for times).
@@ -169,6 +171,34 @@ def _directions(u: NDArray, v: NDArray) -> tuple[NDArray, NDArray, NDArray]:
     return sin_t * np.cos(phi), sin_t * np.sin(phi), cos_t
 
 
+def _asymmetric_cosine(u: NDArray, asymmetry: float) -> NDArray[np.float64]:
+    """cos(theta) with density (1 + a cos(theta)) / 2 on [-1, 1] from uniforms u (inverse CDF).
+
+    Solves (cos + 1)/2 + a (cos^2 - 1)/4 = u in the form that stays exact as a -> 0.
+    """
+    q = 0.5 - 0.25 * asymmetry - u
+    return -2.0 * q / (0.5 + np.sqrt(0.25 - asymmetry * q))
+
+
+def _around(axis: tuple, cos_t: NDArray, phi_u: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+    """Unit vectors at polar angle acos(cos_t) around ``axis`` (unit, per event), azimuth 2 pi u."""
+    ax, ay, az = axis
+    use_x = np.abs(az) > 0.9  # a helper vector not parallel to the axis
+    hx, hz = use_x.astype(float), (~use_x).astype(float)
+    e1x, e1y, e1z = ay * hz, az * hx - ax * hz, -ay * hx  # axis x helper
+    norm = np.sqrt(e1x * e1x + e1y * e1y + e1z * e1z)
+    e1x, e1y, e1z = e1x / norm, e1y / norm, e1z / norm
+    e2x, e2y, e2z = ay * e1z - az * e1y, az * e1x - ax * e1z, ax * e1y - ay * e1x
+    sin_t = np.sqrt(1.0 - cos_t * cos_t)
+    phi = (2.0 * np.pi) * phi_u
+    c, s = sin_t * np.cos(phi), sin_t * np.sin(phi)
+    return (
+        cos_t * ax + c * e1x + s * e2x,
+        cos_t * ay + c * e1y + s * e2y,
+        cos_t * az + c * e1z + s * e2z,
+    )
+
+
 def _boost(rest: tuple, parent: tuple, mass: float) -> tuple:
     """Boost rest-frame components (E, px, py, pz) of a daughter to the frame where its parent
     has four-momentum ``parent`` and mass ``mass``; E may be a scalar."""
@@ -225,6 +255,7 @@ def generate(
     seed: int | None = None,
     tau_nuh: float = np.inf,
     tau_zprime: float = np.inf,
+    asymmetry: float = 0.0,
 ) -> Events:
     """Generate ``n`` K+ -> mu+ nu_h(-> nu Z'(-> l+ l-)) events in the lab frame.
 
@@ -245,6 +276,12 @@ def generate(
         Seed of numpy's default generator; the same seed gives the same events.
     tau_nuh, tau_zprime : float
         Proper lifetimes, hepunits time (ns), for the lab decay lengths (default inf).
+    asymmetry : float
+        a in [-1, 1]: in the nu_h rest frame the nu is emitted with density
+        (1 + a cos theta_nu) / 2, theta_nu measured from the nu_h direction of flight in the
+        K+ frame. Any spin-1/2 two-body decay has this form; a = P alpha is the nu_h
+        longitudinal polarisation (fixed by the spin-0 kaon: a helicity state) times the
+        analysing power of nu_h -> nu Z'. Default 0: isotropic (exact for a Majorana nu_h).
 
     Returns
     -------
@@ -252,6 +289,8 @@ def generate(
     """
     check_masses(m_nuh, m_zprime, channel)
     _check_inputs(n, p_kaon, sigma_p_kaon, {"tau_nuh": tau_nuh, "tau_zprime": tau_zprime}, seed)
+    if not (np.isfinite(asymmetry) and -1.0 <= asymmetry <= 1.0):
+        raise KinematicsError(f"asymmetry: {asymmetry!r} is not in [-1, 1]")
     rng = np.random.default_rng(seed)
     n = int(n)
     m_lep = CHANNELS[channel]
@@ -263,7 +302,11 @@ def generate(
     mu = (np.hypot(p1, M_MUON), -nuh[1], -nuh[2], -nuh[3])
     # nu_h rest frame: nu and Z' back to back, then boosted to the K+ frame.
     p2 = 0.5 * (m_nuh - m_zprime**2 / m_nuh)
-    vx, vy, vz = _directions(uniforms[2], uniforms[3])
+    if asymmetry == 0.0:
+        vx, vy, vz = _directions(uniforms[2], uniforms[3])
+    else:  # Z' opposite to the nu, whose angle to the nu_h flight direction is asymmetric
+        cos_nu = _asymmetric_cosine(uniforms[2], asymmetry)
+        vx, vy, vz = _around((ux, uy, uz), -cos_nu, uniforms[3])
     vx *= p2
     vy *= p2
     vz *= p2
@@ -292,6 +335,7 @@ def generate(
         "p_kaon": p_kaon,
         "sigma_p_kaon": sigma_p_kaon,
         "seed": seed,
+        "asymmetry": asymmetry,
     }
     lab = [_to_lab(p, gamma, gamma_beta) for p in (mu, nu, lplus, lminus)]
     return Events(kaon, *lab, tau_nuh=tau_nuh, tau_zprime=tau_zprime, inputs=inputs)

@@ -102,8 +102,14 @@ def fig4_figure(samples: Sequence[Events]) -> Any:
         draw_masses(axes[1, column], events)
         axes[0, column].set_title(sample_title(events))
     first = samples[0].inputs
+    asymmetries = sorted({float(s.inputs.get("asymmetry", 0.0)) for s in samples})
+    decays = "isotropic two-body decays"
+    if asymmetries != [0.0]:
+        decays = r"$\nu_h\to\nu Z'$ as $1 + a\cos\theta_\nu$, a = " + ", ".join(
+            f"{a:g}" for a in asymmetries
+        )
     fig.suptitle(
         f"{len(samples[0])} events per column, $p_K$ = {float(first['p_kaon']) / GeV:g} GeV/c, "
-        "isotropic two-body decays (toy MC, Appendix A)"
+        f"{decays} (toy MC, Appendix A)"
     )
     return fig
