@@ -115,6 +115,7 @@ date_added = "2026-12-02"
         ('fv_z_end = "165 m"', 'fv_z_end = "95 m"', "out of order"),
         ('straw_r_inner = "6 cm"', 'straw_r_inner = "2 m"', "radii out of order"),
         ('straw_r_outer = "105 cm"', 'straw_r_outer = "105 MeV"', "straw_r_outer"),
+        ('straw_r_outer = "105 cm"', "straw_r_outer = 105", "not a length"),
         ('straw_r_outer = "105 cm"\n', "", "straw_r_outer"),
     ],
 )

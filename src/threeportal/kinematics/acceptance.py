@@ -28,7 +28,7 @@ from particle import Particle
 
 from ..constants import M_K_PLUS
 from ..data import DataFileError, load_experiment
-from ..units import parse_quantity
+from ..units import UnitError, parse_quantity
 from .generator import CHANNELS, DEFAULT_KAON_MOMENTUM, KinematicsError, check_masses, generate
 
 __all__ = ["DEFAULT_GEOMETRY", "Geometry", "acceptance", "load_geometry"]
@@ -68,7 +68,7 @@ def load_geometry(name_or_path: str | os.PathLike[str] = DEFAULT_GEOMETRY) -> Ge
         line = experiment.key_lines.get(f"parameters.{key}", 0)
         try:
             values[key] = parse_quantity(experiment.written[key], "mm", name=key)
-        except Exception:  # a number without unit, or not a length
+        except UnitError:  # a number without unit, or not a length
             raise DataFileError(
                 experiment.path, line, f"{key} = {raw!r} is not a length", 'write e.g. "105 m"'
             ) from None
