@@ -23,6 +23,7 @@ from threeportal.physics.nuh import (
     width_nuh_to_nu_ll_offshell,
     width_nuh_to_nu_rho,
 )
+from threeportal.physics.state import DecayState
 from threeportal.physics.zprime import width_zprime_to_nuh_nuh
 
 E2 = 4 * math.pi / 137.035999084  # e^2 = 4 pi alpha(0)
@@ -163,3 +164,12 @@ def test_eq8_takes_f_of_the_mass_ratio():
     eps = np.array([0.02, 0.01])
     iss = width_nu5_to_nu4_ee(m5, (1 - eps) * m5, m_z, 1e-6, 0.8, 1.0, 1.0) / zero
     assert iss[0] / iss[1] == pytest.approx(2.0**5, rel=0.1, abs=0)
+
+
+def test_rho_decays_count_as_visible():
+    """rho0 -> pi+ pi- leaves two tracks: with the Z' heavier than nu_h every dark decay is
+    visible (l+ l- or rho0), so only the mixing-suppressed SM channels are not counted."""
+    point = ModelPoint(m_nuh=1000 * MeV, m_zprime=1500 * MeV, U_muh2=1e-4, chi2=0.1, g_prime=1.0)
+    state = DecayState(point)
+    assert float(state.nuh_br("nu_rho")) > 0.05
+    assert float(state.nuh_direct_visible_fraction) > 1 - 1e-4
