@@ -17,9 +17,10 @@ SMALL = ("axes.x.n=12", "axes.y.n=10")
 
 
 def _cli_has_scan_commands() -> bool:
-    from threeportal import cli
+    import importlib
 
-    parser = cli._build_parser()
+    # threeportal.cli re-exports the function main, which hides the submodule of that name
+    parser = importlib.import_module("threeportal.cli.main")._build_parser()
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return {"scan", "card", "info"} <= set(action.choices)
