@@ -228,6 +228,10 @@ def _build_parser() -> argparse.ArgumentParser:
     from ..plotting.commands import register as register_plotting
 
     register_plotting(sub)
+
+    from .kinematics import register as register_kinematics
+
+    register_kinematics(sub)
     return parser
 
 
