@@ -1125,8 +1125,10 @@ def format_show(name_or_path: str | os.PathLike[str], *, preview_rows: int = 3) 
 
 
 def checksums() -> dict[str, str]:
-    """SHA-256 (hex) of every shipped data file, keyed by file name."""
+    """SHA-256 (hex) of every shipped data file (inputs and ``*.dat`` tables), keyed by name."""
     files = _shipped_files()
+    tables = (e for e in _package_dir().iterdir() if e.is_file() and e.name.endswith(".dat"))
+    files = dict(sorted({**files, **{entry.name: entry for entry in tables}}.items()))
     return {name: hashlib.sha256(res.read_bytes()).hexdigest() for name, res in files.items()}
 
 
@@ -1183,7 +1185,7 @@ def verify_shipped() -> list[str]:
         if name not in expected
     )
     shipped_limits = set(_shipped_of_kind(LIMIT_SUFFIX))
-    for name in actual:
+    for name in _shipped_files():
         stem = name.rsplit(".", 1)[0]
         try:
             item = load_input(stem)
