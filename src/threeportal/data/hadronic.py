@@ -16,7 +16,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ThreeportalError
 
-__all__ = ["HADRONIC_RATIO_FILE", "hadronic_ratio", "hadronic_ratio_table"]
+__all__ = [
+    "HADRONIC_RATIO_FILE",
+    "hadronic_ratio",
+    "hadronic_ratio_cumulative",
+    "hadronic_ratio_integral",
+    "hadronic_ratio_inverse_cumulative",
+    "hadronic_ratio_table",
+]
 
 #: Name of the shipped table (in this package directory).
 HADRONIC_RATIO_FILE = "hadronic_ratio.dat"
@@ -44,9 +51,9 @@ def hadronic_ratio_table() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
             "reinstall threeportal"
         )
     masses, ratio = table[:, 0] * GeV, table[:, 1]
-    if not (np.all(np.diff(masses) > 0) and np.all(np.isfinite(ratio)) and np.all(ratio >= 0)):
+    if not (np.all(np.diff(masses) > 0) and np.all(np.isfinite(ratio)) and np.all(ratio > 0)):
         raise ThreeportalError(
-            f"{HADRONIC_RATIO_FILE}: masses must increase and R must be finite and >= 0; "
+            f"{HADRONIC_RATIO_FILE}: masses must increase and R must be finite and > 0; "
             "reinstall threeportal"
         )
     masses.setflags(write=False)
@@ -64,9 +71,70 @@ def hadronic_ratio(mass: ArrayLike) -> NDArray[np.float64]:
     """
     masses, ratio = hadronic_ratio_table()
     mass = np.asarray(mass, float)
-    if np.any(mass > masses[-1]):
+    _check_range(mass, masses[-1])
+    return np.interp(mass, masses, ratio, left=0.0)
+
+
+def _check_range(mass: NDArray[np.float64], top: float) -> None:
+    if np.any(mass > top):
         raise ThreeportalError(
             f"mass {float(np.max(mass)) / GeV:.4g} GeV: the hadronic ratio R(m) is tabulated "
-            f"only up to {masses[-1] / GeV:g} GeV (allowed: Z' and nu_h masses <= 10 GeV)"
+            f"only up to {top / GeV:g} GeV (allowed: Z' and nu_h masses <= 10 GeV)"
         )
-    return np.interp(mass, masses, ratio, left=0.0)
+
+
+@lru_cache(maxsize=1)
+def hadronic_ratio_cumulative() -> NDArray[np.float64]:
+    """C(m_i) = int_{m_0}^{m_i} R(m) dm (MeV) at the table masses m_i (exact for linear R).
+
+    Strictly increasing (R > 0 in the table), so it can be inverted by interpolation: the
+    off-shell Z' integrals use C as their integration variable, which puts the quadrature
+    nodes where R is large (the rho, omega and phi peaks).
+    """
+    masses, ratio = hadronic_ratio_table()
+    steps = 0.5 * (ratio[1:] + ratio[:-1]) * np.diff(masses)
+    cumulative = np.concatenate([[0.0], np.cumsum(steps)])
+    cumulative.setflags(write=False)
+    return cumulative
+
+
+def _row_and_slope(
+    index: NDArray[np.intp],
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
+    masses, ratio = hadronic_ratio_table()
+    row = np.clip(index, 0, len(masses) - 2)
+    slope = (ratio[row + 1] - ratio[row]) / (masses[row + 1] - masses[row])
+    return row, ratio[row], slope
+
+
+def hadronic_ratio_integral(mass: ArrayLike) -> NDArray[np.float64]:
+    """C(m) = int_{m_0}^{m} R dm' (MeV) for linear R between rows; 0 below the table.
+
+    Raises
+    ------
+    ThreeportalError
+        If a mass lies above the table (10 GeV).
+    """
+    masses = hadronic_ratio_table()[0]
+    mass = np.asarray(mass, float)
+    _check_range(mass, masses[-1])
+    clipped = np.maximum(mass, masses[0])
+    row, r_row, slope = _row_and_slope(np.searchsorted(masses, clipped, side="right") - 1)
+    h = clipped - masses[row]
+    return hadronic_ratio_cumulative()[row] + r_row * h + 0.5 * slope * h * h
+
+
+def hadronic_ratio_inverse_cumulative(cumulative: ArrayLike) -> NDArray[np.float64]:
+    """The mass m (MeV) with C(m) = ``cumulative``: exact inverse of the piecewise-quadratic C.
+
+    Within a row C(m_i + h) = C_i + R_i h + (R_(i+1) - R_i) h^2 / (2 dm); values are clipped
+    to [0, C(10 GeV)].
+    """
+    masses = hadronic_ratio_table()[0]
+    table = hadronic_ratio_cumulative()
+    c = np.clip(np.asarray(cumulative, float), 0.0, table[-1])
+    row, r_row, slope = _row_and_slope(np.searchsorted(table, c, side="right") - 1)
+    excess = c - table[row]
+    # stable root of slope/2 h^2 + R_i h - excess = 0 (R_i > 0, discriminant >= R_i R_(i+1))
+    root = np.sqrt(np.clip(r_row**2 + 2.0 * slope * excess, 0.0, None))
+    return masses[row] + 2.0 * excess / (r_row + root)
