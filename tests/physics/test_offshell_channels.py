@@ -20,6 +20,7 @@ from threeportal.physics.nuh import (
     width_nuh_to_nu_hadrons_offshell,
     width_nuh_to_nu_ll_offshell,
     width_nuh_to_nu_nunu_offshell,
+    width_nuh_to_nu_rho,
 )
 
 # ---- explicit Dirac algebra (Dirac representation, metric +---) ----------------------------
@@ -206,3 +207,12 @@ def test_new_channels_closed_while_zprime_on_shell_and_continuous_above():
 def test_hadron_channel_closed_below_the_table():
     point = ModelPoint(m_nuh=279 * MeV, m_zprime=400 * MeV, U_muh2=1e-4, chi2=1e-6, g_prime=1)
     assert nuh_widths(point)["nu_pipi_zprime"] == 0.0
+
+
+def test_eq10_narrow_rho_is_the_rho_part_of_the_hadron_channel():
+    """m_nuh = 1 GeV, heavy Z': pair masses below 1 GeV are the rho plus the omega, whose
+    e+e- width is ~9% of the rho's (PDG: 0.60 vs 7.0 keV); Eq. 10 (narrow rho, f_rho) must be
+    ~0.92 of the measured spectral integral. Also why nu_rho is not added to the width sum."""
+    args = (1000 * MeV, 100_000 * MeV, 1e-6, 1.0, 1.0, 1e-4)
+    ratio = width_nuh_to_nu_rho(*args) / width_nuh_to_nu_hadrons_offshell(*args)
+    assert 0.88 < ratio < 1.0
