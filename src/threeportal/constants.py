@@ -25,7 +25,6 @@ __all__ = [
     "E_CHARGE",
     "F_PI",
     "F_RHO",
-    "GAMMA_RHO0",
     "G_FERMI",
     "M_C12_NUCLEUS",
     "M_ELECTRON",
@@ -51,14 +50,6 @@ def _pdg_mass(pdgid: int) -> float:
     if mass is None:  # pragma: no cover - the PDG table always has these masses
         raise LookupError(f"particle {pdgid} has no mass in the PDG table")
     return float(mass) * MeV
-
-
-def _pdg_width(pdgid: int) -> float:
-    """Total width of a particle from the ``particle`` package, in hepunits (MeV)."""
-    width = Particle.from_pdgid(pdgid).width
-    if width is None:  # pragma: no cover
-        raise LookupError(f"particle {pdgid} has no width in the PDG table")
-    return float(width) * MeV
 
 
 # --- Electroweak couplings -------------------------------------------------------------
@@ -92,7 +83,6 @@ M_TAU: float = _pdg_mass(15)
 M_PI_PLUS: float = _pdg_mass(211)
 M_PI0: float = _pdg_mass(111)
 M_RHO0: float = _pdg_mass(113)
-GAMMA_RHO0: float = _pdg_width(113)
 M_K_PLUS: float = _pdg_mass(321)
 
 # --- Carbon-12 target (coherent upscattering, Sec. IV C) --------------------------------

@@ -235,10 +235,12 @@ def test_direct_visible_decays_are_vetoed_when_prompt(m_nuh):
     eps_miss (paper mode: exactly eps_miss = 0.5%). Above 2 m_mu both pairs count."""
     point = _veto_point(m_nuh * MeV, 1e-3, 0.1)
     hw = nuh_widths(point)
-    visible = (float(hw["nu_ee_zprime"]) + float(hw["nu_mumu_zprime"])) / total(hw)
-    assert visible > 1 - 1e-6
+    direct = ("nu_ee_zprime", "nu_mumu_zprime", "nu_pipi_zprime")
+    visible = sum(float(hw[name]) for name in direct) / total(hw)
+    # the rest is nu_h -> nu nu nubar through the same off-shell Z' (invisible)
+    assert visible + float(hw["nu_nunu_zprime"]) / total(hw) > 1 - 1e-6
     if m_nuh > 2 * M_MU / MeV:
-        assert float(hw["nu_mumu_zprime"]) / total(hw) > 0.2
+        assert float(hw["nu_mumu_zprime"]) / total(hw) > 0.1
     paper = layer(point, "peak_search")
     lifetime = layer(point, "peak_search", mode="lifetime")
     checked = 0

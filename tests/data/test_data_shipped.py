@@ -195,7 +195,9 @@ def test_shipped_files_are_intact():
     assert verify_shipped() == []
     sums = checksums()
     assert sorted(sums) == sorted(
-        [f"{name}.lmt" for name in LIMITS] + [f"{name}.toml" for name in EXPERIMENTS]
+        [f"{name}.lmt" for name in LIMITS]
+        + [f"{name}.toml" for name in EXPERIMENTS]
+        + ["hadronic_ratio.dat"]
     )
     assert MANIFEST_NAME not in sums
     assert load_limit("na62_2017_umu2").sha256 == sums["na62_2017_umu2.lmt"]

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pytest
-from hepunits import MeV
+from hepunits import GeV, MeV
 from particle import Particle
 
 from threeportal.model import ModelPoint
@@ -103,16 +103,25 @@ def eq10(m, m_z, chi2, g, u_dh2, u_light2):
 
 def test_nu_rho_is_eq10_with_half_for_dirac():
     """Sentence after Eq. 13: the (pseudo-)Dirac rate is half the Majorana one."""
-    kw = dict(m_nuh=1000 * MeV, m_zprime=1500 * MeV, U_muh2=1e-4, U_Dh2=0.5, chi2=1e-4)
     expected = eq10(1000 * MeV, 1500 * MeV, 1e-4, 0.6, 0.5, 1e-4)
-    dirac = nuh_widths(ModelPoint(**kw, g_prime=0.6, nature="dirac"))["nu_rho"]
-    majorana = nuh_widths(ModelPoint(**kw, g_prime=0.6, nature="majorana"))["nu_rho"]
+    majorana = width_nuh_to_nu_rho(1000 * MeV, 1500 * MeV, 1e-4, 0.6, 0.5, 1e-4, 1.0)
     assert majorana == pytest.approx(expected, rel=1e-12, abs=0)
-    assert dirac == pytest.approx(0.5 * expected, rel=1e-12, abs=0)
     # the function's default is the paper's pseudo-Dirac benchmark
     assert width_nuh_to_nu_rho(1000 * MeV, 1500 * MeV, 1e-4, 0.6, 0.5, 1e-4) == pytest.approx(
         0.5 * expected, rel=1e-12, abs=0
     )
+
+
+def test_nu_hadrons_dirac_is_half_majorana():
+    """The hadronic channel that replaces Eq. 10 in the width sum keeps the same factor."""
+    kw = dict(m_nuh=1000 * MeV, m_zprime=1500 * MeV, U_muh2=1e-4, U_Dh2=0.5, chi2=1e-4)
+    dirac = nuh_widths(ModelPoint(**kw, g_prime=0.6, nature="dirac"))["nu_pipi_zprime"]
+    majorana = nuh_widths(ModelPoint(**kw, g_prime=0.6, nature="majorana"))["nu_pipi_zprime"]
+    assert dirac == pytest.approx(0.5 * majorana, rel=1e-12, abs=0)
+    # for a heavy Z' (Eq. 10's contact limit) the narrow rho is most of it at 1 GeV (the rest:
+    # omega, phi, the rho's tails)
+    heavy = nuh_widths(ModelPoint(**{**kw, "m_zprime": 8 * GeV}, g_prime=0.6))["nu_pipi_zprime"]
+    assert 0.85 < width_nuh_to_nu_rho(1000 * MeV, 8 * GeV, 1e-4, 0.6, 0.5, 1e-4) / heavy < 1.0
 
 
 def test_nu_rho_threshold():
@@ -166,10 +175,12 @@ def test_eq8_takes_f_of_the_mass_ratio():
     assert iss[0] / iss[1] == pytest.approx(2.0**5, rel=0.1, abs=0)
 
 
-def test_rho_decays_count_as_visible():
+def test_hadronic_decays_count_as_visible():
     """rho0 -> pi+ pi- leaves two tracks: with the Z' heavier than nu_h every dark decay is
-    visible (l+ l- or rho0), so only the mixing-suppressed SM channels are not counted."""
+    visible (l+ l- or hadrons) except nu nu nubar; only the mixing-suppressed SM channels are
+    not counted."""
     point = ModelPoint(m_nuh=1000 * MeV, m_zprime=1500 * MeV, U_muh2=1e-4, chi2=0.1, g_prime=1.0)
     state = DecayState(point)
-    assert float(state.nuh_br("nu_rho")) > 0.05
-    assert float(state.nuh_direct_visible_fraction) > 1 - 1e-4
+    assert float(state.nuh_br("nu_pipi_zprime")) > 0.05
+    invisible = float(state.nuh_br("nu_nunu_zprime"))
+    assert float(state.nuh_direct_visible_fraction) + invisible > 1 - 1e-4

@@ -161,8 +161,9 @@ def load_input(name_or_path: str | os.PathLike[str]) -> LimitCurve | ExperimentP
 
 
 def checksums() -> dict[str, str]:
-    """SHA-256 (hex) of every shipped data file, keyed by file name."""
-    files = shipped_files()
+    """SHA-256 (hex) of every shipped data file (inputs and ``*.dat`` tables), keyed by name."""
+    tables = (e for e in _package_dir().iterdir() if e.is_file() and e.name.endswith(".dat"))
+    files = dict(sorted({**shipped_files(), **{entry.name: entry for entry in tables}}.items()))
     return {name: hashlib.sha256(res.read_bytes()).hexdigest() for name, res in files.items()}
 
 
@@ -219,7 +220,7 @@ def verify_shipped() -> list[str]:
         if name not in expected
     )
     shipped_limits = set(_shipped_of_kind(LIMIT_SUFFIX))
-    for name in actual:
+    for name in shipped_files():
         stem = name.rsplit(".", 1)[0]
         try:
             item = load_input(stem)

@@ -56,7 +56,7 @@ NUH_CHANNELS: tuple[str, ...] = ("nu_nuh", "nuh_nuh")
 _CHANNEL_KEYS: dict[str, tuple[str, ...]] = {
     "e_e": ("ee",),
     "mu_mu": ("mumu",),
-    "pi+_pi-": ("hadrons", "pipi"),
+    "pi+_pi-": ("hadrons",),
 }
 #: Reference mixing at which the A' widths are evaluated (they scale as eps^2).
 _EPS_REF = 1e-3

@@ -17,9 +17,9 @@ from .zprime import zprime_widths
 __all__ = ["VISIBLE_ZPRIME_CHANNELS", "DecayState"]
 
 #: Z' channels that leave a visible (charged) pair in a detector.
-VISIBLE_ZPRIME_CHANNELS = ("ee", "mumu", "pipi")
-#: nu_h dark channels that are visible without an on-shell Z'.
-_VISIBLE_NUH_DIRECT = ("nu_ee_zprime", "nu_mumu_zprime", "nu_rho")
+VISIBLE_ZPRIME_CHANNELS = ("ee", "mumu", "tautau", "hadrons")
+#: nu_h dark channels that are visible without an on-shell Z' (``nu_nunu_zprime`` is not).
+_VISIBLE_NUH_DIRECT = ("nu_ee_zprime", "nu_mumu_zprime", "nu_pipi_zprime")
 
 
 class DecayState:
@@ -105,7 +105,7 @@ class DecayState:
 
     @cached_property
     def zprime_visible_fraction(self) -> NDArray[np.float64]:
-        """BR(Z' -> e+e-, mu+mu-, pi+pi-)."""
+        """BR(Z' -> e+e-, mu+mu-, tau+tau-, hadrons)."""
         return self.zprime_br(*VISIBLE_ZPRIME_CHANNELS)
 
     @cached_property
@@ -115,5 +115,5 @@ class DecayState:
 
     @cached_property
     def nuh_direct_visible_fraction(self) -> NDArray[np.float64]:
-        """Visible nu_h dark decays without an on-shell Z' (off-shell Z', rho)."""
+        """Visible nu_h dark decays through an off-shell Z' (l+ l-, hadrons)."""
         return self.nuh_br(*_VISIBLE_NUH_DIRECT)
