@@ -2,49 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
-from threeportal.scans import Card, ScanError, load_card, run_scan
-from threeportal.scans.commands import register
+from threeportal.scans import Card, load_card, run_scan
 
 #: A 12 x 10 version of the fig3-left benchmark: fast, but every layer is evaluated.
 SMALL = ("axes.x.n=12", "axes.y.n=10")
 
 
-def _cli_has_scan_commands() -> bool:
-    from threeportal import cli
-
-    parser = cli._build_parser()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return {"scan", "card", "info"} <= set(action.choices)
-    return False
-
-
-def _fallback_main(argv: Sequence[str]) -> int:
-    """What ``threeportal.cli.main`` does, until it registers the scan subcommands."""
-    parser = argparse.ArgumentParser(prog="threeportal")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(list(argv))
-    try:
-        return args.handler(args)
-    except ScanError as err:
-        print(f"threeportal: error: {err}", file=sys.stderr)
-        return 2
-
-
 def run_cli(argv: Sequence[str]) -> int:
-    """Run the command line (``threeportal.cli.main`` once it has the scan commands)."""
-    if _cli_has_scan_commands():
-        from threeportal.cli import main
+    """Run the ``threeportal`` command line in this process; returns the exit status."""
+    from threeportal.cli import main
 
-        return main(list(argv))
-    return _fallback_main(argv)
+    return main(list(argv))
 
 
 @pytest.fixture

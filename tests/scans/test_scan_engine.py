@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from threeportal.constraints import Inputs, evaluate_constraints
+from threeportal.results import PartialWriter, scan_lock
 from threeportal.scans import (
     CardError,
     ScanError,
@@ -25,7 +26,6 @@ from threeportal.scans import (
     read_header,
     run_scan,
 )
-from threeportal.scans.store import PartialWriter, scan_lock
 
 #: The grid of the shared ``small_result`` fixture (see conftest.py).
 SMALL = ("axes.x.n=12", "axes.y.n=10")
@@ -190,7 +190,7 @@ def test_a_lock_held_by_another_process_refuses(tmp_path, small_card):
         [
             sys.executable,
             "-c",
-            "import sys, time; from threeportal.scans.store import scan_lock\n"
+            "import sys, time; from threeportal.results import scan_lock\n"
             f"with scan_lock({str(out)!r}):\n    print('locked', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,

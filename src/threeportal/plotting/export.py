@@ -55,10 +55,6 @@ CONTOUR_SCHEMA = "threeportal.contour"
 _HEPDATA_NAME_MAX = 64
 
 
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 def _float(value: float) -> str:
     return repr(float(value))
 
@@ -72,16 +68,16 @@ def _describe_piece(k: int, piece: Piece) -> str:
 def _provenance(res: ResultLike) -> dict[str, str]:
     attrs = res.attrs
     return {
-        "card_sha256": _text(attrs.get("card_sha256", "")),
-        "inputs_sha256": _text(attrs.get("inputs_sha256", "")),
-        "package_version": _text(attrs.get("package_version", __version__)),
+        "card_sha256": str(attrs.get("card_sha256", "")),
+        "inputs_sha256": str(attrs.get("inputs_sha256", "")),
+        "package_version": str(attrs.get("package_version", __version__)),
         "result": Path(res.path).name if res.path is not None else "",
     }
 
 
 def _description(res: ResultLike, contour: Contour) -> str:
     attrs = res.field_attrs.get(contour.source) or res.mask_attrs.get(contour.source) or {}
-    return _text(attrs.get("description", contour.source))
+    return str(attrs.get("description", contour.source))
 
 
 def _level_text(contour: Contour) -> str:
@@ -417,7 +413,7 @@ def select_contours(
                 f"{', '.join(sorted({c.source for c in contours}))}"
             )
         return [c for c in contours if c.source in wanted]
-    domains = {_text(a.get("domain", "") or "") for a in res.field_attrs.values()}
+    domains = res.domain_masks()
     return [c for c in contours if c.source not in domains]
 
 

@@ -88,7 +88,7 @@ def _plan(
     res: ResultLike, contours: Sequence[Contour], style: Mapping[str, Mapping[str, Any]]
 ) -> list[_Item]:
     """What to draw, in drawing order."""
-    domains = {str(a.get("domain", "") or "") for a in res.field_attrs.values()} - {""}
+    domains = res.domain_masks()
     by_source: dict[str, list[Contour]] = {}
     for contour in contours:
         by_source.setdefault(contour.source, []).append(contour)

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from ..results import ScanResult, load
 from .card import builtin_card_text, builtin_cards, load_card
 from .engine import BACKENDS, run_scan
-from .store import ScanResult, load
 
 __all__ = ["cmd_card", "cmd_info", "cmd_scan", "format_info", "register"]
 

@@ -1,7 +1,7 @@
 """The scan engine: cut the grid into tiles, evaluate them through joblib, write as they come.
 
 Workers receive only the card's canonical text and a tile's index bounds and return arrays;
-the parent process alone writes the HDF5 file (see :mod:`threeportal.scans.store`).
+the parent process alone writes the HDF5 file (see :mod:`threeportal.results`).
 Backends: joblib's ``loky`` on the local cores (default), or joblib's ``dask`` backend on an
 existing ``dask.distributed`` scheduler.
 """
@@ -23,19 +23,21 @@ from numpy.typing import NDArray
 
 from .._version import __version__
 from ..constraints import Field, Inputs, Mask, evaluate_constraints
-from .card import Card, load_card
-from .errors import CardError, ScanError
-from .refine import refine_result
-from .store import (
+from ..results import (
     RESERVED_NAMES,
     Entry,
     PartialWriter,
     Tiling,
     dataset_names,
-    open_for_update,
+    domain_name,
+    field_entries,
     read_header,
+    replace_card,
     scan_lock,
 )
+from .card import Card, load_card
+from .errors import CardError, ScanError
+from .refine import refine_result
 
 __all__ = ["BACKENDS", "compute_tile", "default_output", "probe_layout", "run_scan"]
 
@@ -71,7 +73,7 @@ def _worker_state(card_text: str) -> tuple[Card, Inputs, NDArray[np.float64], ND
 def _flatten(
     results: Mapping[str, Mapping[str, Field | Mask]], shape: tuple[int, int]
 ) -> TileArrays:
-    """Arrays of a tile, transposed to (ny, nx); a field's domain becomes ``<field>_domain``."""
+    """Arrays of a tile, transposed to (ny, nx), with each field's domain as its domain mask."""
     arrays: TileArrays = {}
     for layer in results.values():
         for name, item in layer.items():
@@ -80,7 +82,7 @@ def _flatten(
                 arrays[name] = np.ascontiguousarray(values.T)
                 if item.domain is not None:
                     domain = np.broadcast_to(np.asarray(item.domain, dtype=bool), shape)
-                    arrays[f"{name}_domain"] = np.ascontiguousarray(domain.T)
+                    arrays[domain_name(name)] = np.ascontiguousarray(domain.T)
             else:
                 values = np.broadcast_to(np.asarray(item.values, dtype=bool), shape)
                 arrays[name] = np.ascontiguousarray(values.T)
@@ -139,28 +141,14 @@ def probe_layout(card: Card, inputs: Inputs) -> list[Entry]:
     for layer, items in results.items():
         for name, item in items.items():
             if isinstance(item, Field):
-                domain = f"{name}_domain" if item.domain is not None else ""
-                entries.append(
-                    Entry(
-                        name,
-                        "field",
-                        layer,
-                        item.description,
-                        item.units,
-                        tuple(float(v) for v in item.levels),
-                        domain,
-                    )
+                entries += field_entries(
+                    name,
+                    layer,
+                    item.description,
+                    item.units,
+                    item.levels,
+                    item.domain is not None,
                 )
-                if domain:
-                    entries.append(
-                        Entry(
-                            domain,
-                            "mask",
-                            layer,
-                            f"where {name} is defined",
-                            domain_of=name,
-                        )
-                    )
             else:
                 entries.append(Entry(name, "mask", layer, item.description))
     names = [e.name for e in entries]
@@ -353,8 +341,7 @@ def run_scan(
                 n_tiles = _scan(card, inputs, entries, out, jobs, backend, tile, force, quiet)
     # outside the scan lock: open_for_update takes it to rewrite the file atomically
     if cache_hit and _plot_table(stored_card) != card.data.get("plot", {}):
-        with open_for_update(out) as f:  # same scan, new [plot] styles: keep them with it
-            f.attrs["card"] = card.text
+        replace_card(out, card.text)  # same scan, new [plot] styles: keep them with it
     evaluations = refine_result(out, card, inputs)  # no-op unless [grid] refine > 0
     if evaluations:
         _say(
