@@ -228,12 +228,12 @@ def test_open_for_update_refuses_a_foreign_file(tmp_path):
 
 def test_results_of_the_right_panel_have_log_mass_axis(tmp_path):
     card = load_card("fig3-right", ["axes.x.n=5", "axes.y.n=4"])
-    out = run_scan(card, tmp_path / "right.h5", jobs=1, tile=1, quiet=True)
+    out = run_scan(card, tmp_path / "right.h5", jobs=1, tile=1)
     r = load(out)
     assert (r.x_name, r.x_units, r.x_scale) == ("m_zprime", "MeV", "log")
     np.testing.assert_allclose(r.x, np.geomspace(1, 300, 5), rtol=1e-14)
     assert "na62_mumu_expected_events" in r.fields  # m_Z' crosses 2 m_mu on this plane
-    whole = load(run_scan(card, tmp_path / "whole.h5", jobs=1, tile=50, quiet=True))
+    whole = load(run_scan(card, tmp_path / "whole.h5", jobs=1, tile=50))
     for name in whole.fields:
         np.testing.assert_array_equal(r.fields[name], whole.fields[name])
     for name in whole.masks:

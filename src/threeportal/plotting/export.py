@@ -308,7 +308,7 @@ def write_hepdata(directory: Path, contours: Sequence[Contour], res: ResultLike)
     try:
         import yaml
     except ImportError:  # pragma: no cover - PyYAML comes with the dev extra
-        raise PlottingError("--format hepdata needs PyYAML: pip install pyyaml") from None
+        raise PlottingError("format 'hepdata' needs PyYAML: pip install pyyaml") from None
     prov = _provenance(res)
     empty = [c.key for c in contours if not c.pieces]
     comment = (
@@ -448,7 +448,7 @@ def export_contours(
         For an unknown format or name (one-line message).
     """
     if fmt not in FORMATS:
-        raise PlottingError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+        raise PlottingError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     res = open_result(result)
     if outdir is None:
         if res.path is None:

@@ -1,8 +1,8 @@
 """The ``scan``, ``card`` and ``info`` subcommands of the ``threeportal`` command line.
 
-:func:`register` adds them to the argparse subparsers of :mod:`threeportal.cli`. Handlers
-return an exit status; every error raises :class:`~threeportal.scans.ScanError` (a
-``ValueError``) with a one-line message, which the command line turns into exit status 2.
+:func:`register` adds them to the argparse subparsers of :mod:`threeportal.cli.main`.
+Handlers return an exit status; library errors reach :func:`threeportal.cli.main`, which
+turns them into one line and exit status 2.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from ..results import ScanResult, load
-from .card import builtin_card_text, builtin_cards, load_card
-from .engine import BACKENDS, run_scan
+from ..scans import BACKENDS, builtin_card_text, builtin_cards, load_card, run_scan
+from .terminal import ProgressBar, report_to_terminal
 
 __all__ = ["cmd_card", "cmd_info", "cmd_scan", "format_info", "register"]
 
@@ -26,16 +26,20 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.refine is not None:
         overrides.append(f"grid.refine={args.refine}")
     card = load_card(args.card, overrides or None)
-    run_scan(
-        card,
-        output=args.output,
-        jobs=args.jobs,
-        backend=args.backend,
-        scheduler=args.scheduler,
-        tile=args.tile,
-        force=args.force,
-        quiet=args.quiet,
-    )
+    with (
+        report_to_terminal(args.quiet, force_hint=True),
+        ProgressBar(card.name, args.quiet) as progress,
+    ):
+        run_scan(
+            card,
+            output=args.output,
+            jobs=args.jobs,
+            backend=args.backend,
+            scheduler=args.scheduler,
+            tile=args.tile,
+            force=args.force,
+            progress=progress,
+        )
     return 0
 
 
