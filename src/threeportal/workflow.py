@@ -50,9 +50,7 @@ def fig3(
     list of Path
         The figure files written.
     """
-    from .plotting.contours import ensure_contours
-    from .plotting.panels import panel_figure, panels_figure, save_figure
-    from .plotting.styles import figure_style
+    from .plotting import ensure_contours, figure_style, panel_figure, panels_figure, save_figure
     from .scans import load_card, run_scan
 
     results, outdir = Path(results), Path(outdir)
