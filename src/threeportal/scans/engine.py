@@ -262,6 +262,37 @@ def _partial_state(
     return int(header["tile"])
 
 
+def _cache_hit(out: Path, card: Card, inputs_sha: str) -> str | None:
+    """The stored card text if ``out`` already holds this complete scan, None if absent.
+
+    Raises
+    ------
+    ResultInTheWayError
+        If ``out`` holds anything else (another scan, an unreadable or foreign file).
+    """
+    if not out.exists():
+        return None
+    try:
+        header = read_header(out)
+    except ScanError as err:
+        reason = str(err).removeprefix(f"{out}: ")
+        raise ResultInTheWayError(out, f"{reason}; refusing to overwrite it") from None
+    same = header.get("card_sha256") == card.sha256 and header.get("inputs_sha256") == inputs_sha
+    if not (same and header.get("complete") is True):
+        raise ResultInTheWayError(
+            out,
+            f"holds a different scan (card {header.get('scan_name')!r}, "
+            f"card sha256 {str(header.get('card_sha256'))[:12]}, inputs sha256 "
+            f"{str(header.get('inputs_sha256'))[:12]})",
+        )
+    _log.info(
+        "cache hit: %s already holds this scan (same card and inputs SHA-256); nothing to do",
+        out,
+        extra={"threeportal_cache_hit": True},
+    )
+    return str(header.get("card", ""))
+
+
 def run_scan(
     card: Card | str | os.PathLike[str],
     output: str | os.PathLike[str] | None = None,
@@ -326,35 +357,8 @@ def run_scan(
         except ValueError as err:
             raise CardError(one_line(err)) from None
 
-        if out.exists() and not force:
-            try:
-                header = read_header(out)
-            except ScanError as err:
-                raise ResultInTheWayError(
-                    out, f"{str(err).removeprefix(f'{out}: ')}; refusing to overwrite it"
-                ) from None
-            same = (
-                header.get("card_sha256") == card.sha256
-                and header.get("inputs_sha256") == inputs_sha
-            )
-            if same and header.get("complete") is True:
-                _log.info(
-                    "cache hit: %s already holds this scan (same card and inputs SHA-256); "
-                    "nothing to do",
-                    out,
-                    extra={"threeportal_cache_hit": True},
-                )
-                cache_hit = True
-                stored_card = header.get("card")
-            else:
-                raise ResultInTheWayError(
-                    out,
-                    f"holds a different scan (card {header.get('scan_name')!r}, "
-                    f"card sha256 {str(header.get('card_sha256'))[:12]}, inputs sha256 "
-                    f"{str(header.get('inputs_sha256'))[:12]})",
-                )
-        else:
-            cache_hit = False
+        stored_card = None if force else _cache_hit(out, card, inputs_sha)
+        cache_hit = stored_card is not None
         if not cache_hit:
             entries = probe_layout(card, inputs)
             with _backend(backend, scheduler):
@@ -364,25 +368,12 @@ def run_scan(
         replace_card(out, card.text)  # same scan, new [plot] styles: keep them with it
     evaluations = refine_result(out, card, inputs)  # no-op unless [grid] refine > 0
     if evaluations:
-        _log.info(
-            "refined the contours of %s: %d levels, %d model evaluations",
-            out,
-            card.refine,
-            evaluations,
-        )
-    if cache_hit:
-        return out
-    _log.info(
-        "wrote %s: %d x %d grid (%s x %s), %d layers, %d tiles, %.1f s",
-        out,
-        card.x.n,
-        card.y.n,
-        card.x.parameter,
-        card.y.parameter,
-        len(card.constraints),
-        n_tiles,
-        time.perf_counter() - started,
-    )
+        _log.info("refined the contours of %s: %d levels, %d model evaluations",
+                  out, card.refine, evaluations)  # fmt: skip
+    if not cache_hit:
+        _log.info("wrote %s: %d x %d grid (%s x %s), %d layers, %d tiles, %.1f s",
+                  out, card.x.n, card.y.n, card.x.parameter, card.y.parameter,
+                  len(card.constraints), n_tiles, time.perf_counter() - started)  # fmt: skip
     return out
 
 
