@@ -46,9 +46,7 @@ def assert_never_readable_as_complete(out: Path, partial: Path) -> None:
 
 
 def test_twenty_random_kills_then_resume_give_the_uninterrupted_result(tmp_path):
-    reference = run_scan(
-        load_card("fig3-left", GRID), tmp_path / "reference.h5", jobs=1, quiet=True
-    )
+    reference = run_scan(load_card("fig3-left", GRID), tmp_path / "reference.h5", jobs=1)
     out, partial = tmp_path / "killed.h5", tmp_path / "killed.h5.partial"
     rng = random.Random(20261127)
     kills = 0

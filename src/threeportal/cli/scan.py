@@ -91,15 +91,13 @@ def format_info(result: ScanResult) -> str:
         )
     width = max([len(n) for n in (*result.fields, *result.masks)] + [10])
     lines.append(f"fields ({len(result.fields)}): name, layer, units, levels, range (in domain)")
-    for name, values in result.fields.items():
+    for name in result.fields:
         attrs = result.field_attrs[name]
         levels = ", ".join(_fmt(v) for v in np.atleast_1d(attrs.get("levels", []))) or "-"
-        inside = np.isfinite(values)
-        domain = ""
-        if attrs.get("domain") in result.masks:
-            inside &= result.masks[attrs["domain"]]
-            domain = f"  (on {attrs['domain']})"
-        finite = values[inside]
+        finite = result.defined(name)
+        finite = finite[np.isfinite(finite)]
+        mask = result.domain_name(name)
+        domain = f"  (on {mask})" if mask in result.masks else ""
         span = f"{_fmt(finite.min())} .. {_fmt(finite.max())}" if finite.size else "no values"
         lines.append(
             f"  {name:<{width}}  {attrs.get('layer', ''):<12} "
