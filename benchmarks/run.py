@@ -107,7 +107,7 @@ def scan_rate(n: int, jobs: int, tile: int, extra: tuple[str, ...] = ()) -> floa
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "bench.h5"
         start = time.perf_counter()
-        run_scan(card, output=out, jobs=jobs, tile=tile, quiet=True, force=True)
+        run_scan(card, output=out, jobs=jobs, tile=tile, force=True)
         return n * n / (time.perf_counter() - start)
 
 

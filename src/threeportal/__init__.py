@@ -7,6 +7,7 @@ parameters and experimental inputs.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from ._version import __version__
@@ -14,6 +15,10 @@ from ._version import __version__
 if TYPE_CHECKING:  # pragma: no cover
     from .scans import ScanResult
 from .model import ModelError, ModelPoint
+
+# The library reports through the "threeportal" logger and never prints; it stays silent
+# unless the application (e.g. the command line) attaches a handler.
+logging.getLogger("threeportal").addHandler(logging.NullHandler())
 
 
 def load(path: str) -> ScanResult:

@@ -76,7 +76,7 @@ def test_hadronic_width_threshold_and_range():
     last, flat = zprime_widths(heavy_point(np.array([10_000, 10_500]) * MeV))["hadrons"]
     mumu = zprime_widths(heavy_point(np.array([10_000, 10_500]) * MeV))["mumu"]
     assert flat / mumu[1] == pytest.approx(last / mumu[0], rel=1e-12, abs=0)
-    with pytest.raises(ThreeportalError, match="10.56 GeV"):
+    with pytest.raises(ThreeportalError, match=r"10\.56 GeV"):
         zprime_widths(heavy_point(10_600 * MeV))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,7 +40,6 @@ def small_scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             load_card(f"fig3-{side}", ["axes.x.n=40", "axes.y.n=40"]),
             output=out / f"fig3-{side}.h5",
             jobs=1,
-            quiet=True,
         )
         for side in ("left", "right")
     }
@@ -71,13 +69,11 @@ def mask_result(tmp_path: Path) -> Callable[[np.ndarray, str], Path]:
 
 @pytest.fixture
 def cli() -> Callable[[Sequence[str]], int]:
-    """Run a plotting subcommand through an argparse parser built by ``register``."""
-    from threeportal.plotting.commands import register
+    """Run a subcommand's handler with the command line's parser (errors are raised)."""
+    from threeportal.cli.main import _build_parser
 
     def run(argv: Sequence[str]) -> int:
-        parser = argparse.ArgumentParser(prog="threeportal")
-        register(parser.add_subparsers(dest="command", required=True))
-        args = parser.parse_args(list(argv))
+        args = _build_parser().parse_args(list(argv))
         return args.handler(args)
 
     return run

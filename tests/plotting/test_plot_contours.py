@@ -149,11 +149,11 @@ def test_ensure_contours_stores_once_and_refreshes_stale(tmp_path: Path, synthet
 
 
 def test_read_contours_errors(tmp_path: Path, synthetic_left: Path) -> None:
-    with pytest.raises(PlottingError, match="no stored contours"):
+    with pytest.raises(ScanError, match="no stored contours"):
         read_contours(synthetic_left)
     junk = tmp_path / "junk.h5"
     junk.write_text("not hdf5")
-    with pytest.raises(PlottingError, match="not a readable HDF5 file"):
+    with pytest.raises(ScanError, match="not a readable HDF5 file"):
         read_contours(junk)
     with pytest.raises(ScanError):
         ensure_contours(junk)

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from plot_synthetic import assert_same, ring, two_blobs
 
+from threeportal.cli.plot import parse_layer_styles
 from threeportal.plotting import (
     PlottingError,
     ensure_contours,
@@ -20,7 +21,6 @@ from threeportal.plotting import (
     read_csv,
     read_json,
 )
-from threeportal.plotting.commands import parse_layer_styles
 from threeportal.plotting.export import select_contours
 from threeportal.scans import ScanError, load
 
@@ -144,7 +144,7 @@ def test_real_scan_exports_validate(small_scans: dict[str, Path], tmp_path: Path
 
 
 def test_export_errors_are_one_line(stored_left: Path, tmp_path: Path) -> None:
-    with pytest.raises(PlottingError, match=r"^--format: 'xml' is not one of csv, json, hepdata$"):
+    with pytest.raises(PlottingError, match=r"^format 'xml' is not one of csv, json, hepdata$"):
         export_contours(stored_left, "xml", tmp_path)
     with pytest.raises(PlottingError, match="no contour of nope; available: "):
         export_contours(stored_left, "csv", tmp_path, names=["nope"])

@@ -14,7 +14,7 @@ SMALL = ("axes.x.n=12", "axes.y.n=10")
 
 
 def run_cli(argv: Sequence[str]) -> int:
-    """Run the ``threeportal`` command line in-process; returns its exit status."""
+    """Run the ``threeportal`` command line in this process; returns the exit status."""
     from threeportal.cli import main
 
     return main(list(argv))
@@ -36,4 +36,4 @@ def small_card() -> Card:
 def small_result(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A finished 12 x 10 fig3-left scan (read-only for the tests that use it)."""
     out = tmp_path_factory.mktemp("result") / "small.h5"
-    return run_scan(load_card("fig3-left", list(SMALL)), out, jobs=1, tile=5, quiet=True)
+    return run_scan(load_card("fig3-left", list(SMALL)), out, jobs=1, tile=5)

@@ -1,5 +1,7 @@
 """The card's [plot] table: validated style overrides that do not change what is computed."""
 
+import logging
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -13,15 +15,16 @@ from threeportal.scans import CardError, load, load_card, run_scan
 SMALL = ["axes.x.n=12", "axes.y.n=10"]
 
 
-def test_plot_table_is_cosmetic_and_reaches_the_figure(tmp_path, capsys):
+def test_plot_table_is_cosmetic_and_reaches_the_figure(tmp_path, caplog):
     plain = load_card("fig3-left", SMALL)
     styled = load_card(
         "fig3-left", [*SMALL, "plot.na48_2.label=NA48/2 (2017)", "plot.na48_2.facecolor=orange"]
     )
     assert styled.sha256 == plain.sha256  # same physics, same scan
-    out = run_scan(plain, tmp_path / "r.h5", jobs=1, quiet=True)
+    out = run_scan(plain, tmp_path / "r.h5", jobs=1)
+    caplog.set_level(logging.INFO, logger="threeportal")
     run_scan(styled, out, jobs=1)  # a cache hit that refreshes the stored card
-    assert "cache hit" in capsys.readouterr().out
+    assert "cache hit" in caplog.text
     assert "NA48/2 (2017)" in load(out).card
     fig, ax = plt.subplots(figsize=(3.4, 3.0))
     artists = draw_result(ax, out)

@@ -25,7 +25,7 @@ def scan_code(out: Path) -> str:
     return (
         "from threeportal.scans import load_card, run_scan\n"
         f"card = load_card('fig3-left', {GRID!r})\n"
-        f"run_scan(card, {str(out)!r}, jobs=1, tile=1, quiet=True)\n"
+        f"run_scan(card, {str(out)!r}, jobs=1, tile=1)\n"
     )
 
 
@@ -46,9 +46,7 @@ def assert_never_readable_as_complete(out: Path, partial: Path) -> None:
 
 
 def test_twenty_random_kills_then_resume_give_the_uninterrupted_result(tmp_path):
-    reference = run_scan(
-        load_card("fig3-left", GRID), tmp_path / "reference.h5", jobs=1, quiet=True
-    )
+    reference = run_scan(load_card("fig3-left", GRID), tmp_path / "reference.h5", jobs=1)
     out, partial = tmp_path / "killed.h5", tmp_path / "killed.h5.partial"
     rng = random.Random(20261127)
     kills = 0
@@ -114,6 +112,6 @@ def test_two_scans_started_at_once_on_one_path(tmp_path):
     assert str(out) in refused or out.name in refused
     result = load(out)
     assert bool(result.attrs["complete"])
-    reference = run_scan(load_card("fig3-left", grid), tmp_path / "reference.h5", quiet=True)
+    reference = run_scan(load_card("fig3-left", grid), tmp_path / "reference.h5")
     for name, values in load(reference).fields.items():
         assert np.array_equal(result.fields[name], values), name

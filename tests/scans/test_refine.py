@@ -63,7 +63,7 @@ def test_scan_with_refine_stores_and_reconstructs_the_refined_grid(tmp_path):
         "fig3-left",
         ["axes.x.n=12", "axes.y.n=10", "grid.refine=2", "constraints.evaluate=['na62_ee']"],
     )
-    path = run_scan(card, tmp_path / "refined.h5", jobs=1, quiet=True)
+    path = run_scan(card, tmp_path / "refined.h5", jobs=1)
     result = load(path)
     x, y, values = reconstruct(result, "na62_ee_expected_events", 0)
     assert values.shape == (37, 45) and x.size == 45 and y.size == 37

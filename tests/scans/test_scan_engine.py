@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
 import signal
 import subprocess
@@ -15,6 +16,8 @@ import numpy as np
 import pytest
 
 from threeportal.constraints import Inputs, evaluate_constraints
+from threeportal.errors import ResultInTheWayError, ScanArgumentError
+from threeportal.results import PartialWriter, scan_lock
 from threeportal.scans import (
     CardError,
     ScanError,
@@ -25,7 +28,6 @@ from threeportal.scans import (
     read_header,
     run_scan,
 )
-from threeportal.scans.store import PartialWriter, scan_lock
 
 #: The grid of the shared ``small_result`` fixture (see conftest.py).
 SMALL = ("axes.x.n=12", "axes.y.n=10")
@@ -102,32 +104,34 @@ def test_scan_result_matches_a_direct_evaluation(small_result, small_card):
 
 
 def test_tile_size_and_jobs_do_not_change_the_results(tmp_path, small_card, small_result):
-    other = run_scan(small_card, tmp_path / "t.h5", jobs=2, tile=3, quiet=True)
+    other = run_scan(small_card, tmp_path / "t.h5", jobs=2, tile=3)
     assert read_header(other)["n_tiles"] == 4 * 4
     assert_same_arrays(load(other), load(small_result))
 
 
-def test_default_output_path_and_messages(tmp_path, monkeypatch, capsys, small_card):
+def test_default_output_path_and_messages(tmp_path, monkeypatch, capsys, caplog, small_card):
     monkeypatch.chdir(tmp_path)
+    caplog.set_level(logging.INFO, logger="threeportal")
     path = run_scan(small_card, jobs=1)
     assert path == Path("results/fig3-left.h5") and path.is_file()
-    out = capsys.readouterr().out
-    assert "wrote results/fig3-left.h5: 12 x 10 grid" in out
+    assert "wrote results/fig3-left.h5: 12 x 10 grid" in caplog.text
+    assert capsys.readouterr() == ("", "")  # the library logs; it never prints
     assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["fig3-left.h5"]
 
 
-def test_a_rerun_is_a_cache_hit(tmp_path, capsys, small_card):
-    out = run_scan(small_card, tmp_path / "r.h5", jobs=1, quiet=True)
+def test_a_rerun_is_a_cache_hit(tmp_path, caplog, small_card):
+    out = run_scan(small_card, tmp_path / "r.h5", jobs=1)
     before = os.stat(out)
     created = read_header(out)["created"]
+    caplog.set_level(logging.INFO, logger="threeportal")
     assert run_scan(load_card("fig3-left", list(SMALL)), out, jobs=1) == out
-    assert "cache hit" in capsys.readouterr().out
+    assert "cache hit" in caplog.text and "--force" not in caplog.text
     after = os.stat(out)
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert read_header(out)["created"] == created
     # the [output] table and the tile size are not part of the scan's identity
     again = load_card("fig3-left", [*SMALL, "output.tile=4", "output.path=x.h5"])
-    run_scan(again, out, tile=3, quiet=True)
+    run_scan(again, out, tile=3)
     assert os.stat(out).st_ino == before.st_ino
 
 
@@ -137,28 +141,29 @@ def test_cache_hit_through_the_command(tmp_path, cli, capsys):
     assert cli([*argv, "--quiet"]) == 0
     assert capsys.readouterr().out == ""
     assert cli(argv) == 0
-    assert "cache hit" in capsys.readouterr().out
+    assert "nothing to do (--force recomputes)" in capsys.readouterr().out
 
 
 def test_force_recomputes(tmp_path, small_card):
-    out = run_scan(small_card, tmp_path / "f.h5", jobs=1, quiet=True)
+    out = run_scan(small_card, tmp_path / "f.h5", jobs=1)
     inode = os.stat(out).st_ino
-    run_scan(small_card, out, jobs=1, quiet=True, force=True)
+    run_scan(small_card, out, jobs=1, force=True)
     assert os.stat(out).st_ino != inode
     assert read_header(out)["complete"] is True
 
 
 def test_a_different_card_or_inputs_is_refused_unless_forced(tmp_path, small_card, cli, capsys):
-    out = run_scan(small_card, tmp_path / "d.h5", jobs=1, quiet=True)
+    out = run_scan(small_card, tmp_path / "d.h5", jobs=1)
     for change in ("model.chi2=1e-6", "inputs.na62_limit=na62_2021_umu2", "axes.x.n=13"):
         other = load_card("fig3-left", [*SMALL, change])
-        with pytest.raises(ScanError, match=r"holds a different scan .* use --force") as info:
-            run_scan(other, out, jobs=1, quiet=True)
-        assert "\n" not in str(info.value)
+        with pytest.raises(ResultInTheWayError, match=r"holds a different scan") as info:
+            run_scan(other, out, jobs=1)
+        assert "\n" not in str(info.value) and "--force" not in str(info.value)
     argv = ["scan", "fig3-left", "-o", str(out), "--set", "model.chi2=1e-6", "--quiet"]
     argv += [a for s in SMALL for a in ("--set", s)]
     assert cli(argv) == 2
-    assert "different scan" in capsys.readouterr().err
+    err = capsys.readouterr().err  # the command adds the hint naming its own options
+    assert "different scan" in err and "use --force to overwrite it or -o to write" in err
     assert cli([*argv, "--force", "--jobs", "1"]) == 0
     assert "chi2 = 1e-06" in read_header(out)["card"]
 
@@ -166,10 +171,10 @@ def test_a_different_card_or_inputs_is_refused_unless_forced(tmp_path, small_car
 def test_a_foreign_file_is_not_overwritten_without_force(tmp_path, small_card):
     out = tmp_path / "notes.h5"
     out.write_text("my notes")
-    with pytest.raises(ScanError, match=r"not a readable HDF5 file.*without --force"):
-        run_scan(small_card, out, jobs=1, quiet=True)
+    with pytest.raises(ResultInTheWayError, match=r"not a readable HDF5 file.*refusing"):
+        run_scan(small_card, out, jobs=1)
     assert out.read_text() == "my notes"
-    run_scan(small_card, out, jobs=1, quiet=True, force=True)
+    run_scan(small_card, out, jobs=1, force=True)
     assert load(out).x.size == 12
 
 
@@ -177,10 +182,10 @@ def test_a_held_lock_refuses_a_second_scan(tmp_path, small_card):
     out = tmp_path / "l.h5"
     with scan_lock(out):
         with pytest.raises(ScanError, match=r"another threeportal process is writing") as info:
-            run_scan(small_card, out, jobs=1, quiet=True)
+            run_scan(small_card, out, jobs=1)
         assert "\n" not in str(info.value)
     assert not (tmp_path / "l.h5.lock").exists()
-    run_scan(small_card, out, jobs=1, quiet=True)
+    run_scan(small_card, out, jobs=1)
     assert out.is_file()
 
 
@@ -190,7 +195,7 @@ def test_a_lock_held_by_another_process_refuses(tmp_path, small_card):
         [
             sys.executable,
             "-c",
-            "import sys, time; from threeportal.scans.store import scan_lock\n"
+            "import sys, time; from threeportal.results import scan_lock\n"
             f"with scan_lock({str(out)!r}):\n    print('locked', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,
@@ -199,12 +204,12 @@ def test_a_lock_held_by_another_process_refuses(tmp_path, small_card):
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(ScanError, match=r"another threeportal process"):
-            run_scan(small_card, out, jobs=1, quiet=True)
+            run_scan(small_card, out, jobs=1)
     finally:
         holder.kill()
         holder.wait()
         holder.stdout.close()
-    run_scan(small_card, out, jobs=1, quiet=True)  # a dead holder's lock file is no obstacle
+    run_scan(small_card, out, jobs=1)  # a dead holder's lock file is no obstacle
 
 
 def test_card_problems_found_at_evaluation_write_nothing(tmp_path):
@@ -215,7 +220,7 @@ def test_card_problems_found_at_evaluation_write_nothing(tmp_path):
     ):
         card = load_card("fig3-left", [*SMALL, change])
         with pytest.raises(CardError, match=key) as info:
-            run_scan(card, tmp_path / "e.h5", jobs=1, quiet=True)
+            run_scan(card, tmp_path / "e.h5", jobs=1)
         assert "\n" not in str(info.value)
     assert not any(tmp_path.iterdir())
 
@@ -224,23 +229,47 @@ def test_card_problems_found_at_evaluation_write_nothing(tmp_path):
     ("kwargs", "message"),
     [
         ({"backend": "spark"}, "unknown backend; allowed: loky, dask"),
-        ({"backend": "dask"}, "needs --scheduler"),
-        ({"scheduler": "tcp://127.0.0.1:1"}, "--scheduler needs --backend dask"),
-        ({"jobs": 0}, "--jobs 0"),
-        ({"tile": 0}, "--tile 0"),
+        ({"backend": "dask"}, "scheduler=None: needed with backend 'dask'"),
+        ({"scheduler": "tcp://127.0.0.1:1"}, "only used with backend 'dask'"),
+        ({"jobs": 0}, "jobs=0: allowed"),
+        ({"tile": 0}, "tile=0: allowed"),
     ],
 )
 def test_bad_arguments(tmp_path, small_card, kwargs, message):
-    with pytest.raises(ScanError, match=message):
-        run_scan(small_card, tmp_path / "a.h5", quiet=True, **kwargs)
+    with pytest.raises(ScanArgumentError, match=message) as info:
+        run_scan(small_card, tmp_path / "a.h5", **kwargs)
+    assert "--" not in str(info.value)  # library errors name no command-line option
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--jobs", "0"], "--jobs 0: allowed: a positive number"),
+        (["--tile", "0"], "--tile 0: allowed: an integer >= 1"),
+        (["--backend", "dask"], "--scheduler: needed with backend 'dask'"),
+    ],
+)
+def test_bad_arguments_through_the_command_name_its_flags(tmp_path, cli, capsys, flags, message):
+    argv = ["scan", "fig3-left", "-o", str(tmp_path / "a.h5"), "--quiet", *flags]
+    assert cli(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_held_lock_hint_names_the_commands_own_options(tmp_path, cli, capsys):
+    out = tmp_path / "h.h5"
+    with scan_lock(out):
+        assert cli(["scan", "fig3-left", "-o", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "another threeportal process" in err and "write elsewhere with -o" in err
 
 
 # --- interruption and resume --------------------------------------------------------------
 
 
 def test_keyboard_interrupt_keeps_the_done_tiles_for_a_resume(
-    tmp_path, monkeypatch, capsys, small_card, small_result
+    tmp_path, monkeypatch, caplog, small_card, small_result
 ):
+    caplog.set_level(logging.INFO, logger="threeportal")
     out = tmp_path / "i.h5"
     original = PartialWriter.write_tile
     calls = []
@@ -253,24 +282,27 @@ def test_keyboard_interrupt_keeps_the_done_tiles_for_a_resume(
 
     monkeypatch.setattr(PartialWriter, "write_tile", interrupt_after_three)
     with pytest.raises(KeyboardInterrupt):
-        run_scan(small_card, out, jobs=1, tile=4, quiet=True)
-    assert "3 of 9 tiles done" in capsys.readouterr().err
+        run_scan(small_card, out, jobs=1, tile=4)
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "3 of 9 tiles done" in warning.getMessage()
+    caplog.clear()
     assert not out.exists() and not (tmp_path / "i.h5.lock").exists()
     with h5py.File(tmp_path / "i.h5.partial", "r") as f:
         assert f["tiles_done"][...].sum() == 3 and not f.attrs["complete"]
     monkeypatch.setattr(PartialWriter, "write_tile", original)
     run_scan(small_card, out, jobs=1, tile=50)  # the interrupted scan's tile size wins
-    assert "resuming" in capsys.readouterr().out
+    assert "resuming" in caplog.text
     assert not (tmp_path / "i.h5.partial").exists()
     assert read_header(out)["n_tiles"] == 9
     assert_same_arrays(load(out), load(small_result))
 
 
-def test_a_damaged_partial_file_is_discarded(tmp_path, capsys, small_card, small_result):
+def test_a_damaged_partial_file_is_discarded(tmp_path, caplog, small_card, small_result):
     out = tmp_path / "g.h5"
     (tmp_path / "g.h5.partial").write_bytes(b"\x89HDF\r\n\x1a\n" + b"\0" * 100)
+    caplog.set_level(logging.INFO, logger="threeportal")
     run_scan(small_card, out, jobs=1)
-    assert "discarding the unreadable interrupted scan" in capsys.readouterr().out
+    assert "discarding the unreadable interrupted scan" in caplog.text
     assert_same_arrays(load(out), load(small_result))
 
 
@@ -282,11 +314,11 @@ def test_a_partial_file_of_another_card_is_refused_unless_forced(tmp_path, monke
         lambda self, k, arrays: (_ for _ in ()).throw(KeyboardInterrupt),
     )
     with pytest.raises(KeyboardInterrupt):
-        run_scan(load_card("fig3-left", [*SMALL, "model.chi2=1e-6"]), out, jobs=1, quiet=True)
+        run_scan(load_card("fig3-left", [*SMALL, "model.chi2=1e-6"]), out, jobs=1)
     monkeypatch.undo()
-    with pytest.raises(ScanError, match=r"interrupted scan of a different card"):
-        run_scan(small_card, out, jobs=1, quiet=True)
-    run_scan(small_card, out, jobs=1, quiet=True, force=True)
+    with pytest.raises(ResultInTheWayError, match=r"interrupted scan of a different card"):
+        run_scan(small_card, out, jobs=1)
+    run_scan(small_card, out, jobs=1, force=True)
     assert "chi2 = 1e-08" in read_header(out)["card"]
 
 
@@ -304,7 +336,7 @@ def test_a_killed_scan_resumes_and_matches_an_uninterrupted_one(tmp_path, small_
     code = (
         "from threeportal.scans import load_card, run_scan\n"
         f"card = load_card('fig3-left', {list(SMALL)!r})\n"
-        f"run_scan(card, {str(out)!r}, jobs=1, tile=1, quiet=True)\n"
+        f"run_scan(card, {str(out)!r}, jobs=1, tile=1)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", code])
     try:
@@ -320,8 +352,10 @@ def test_a_killed_scan_resumes_and_matches_an_uninterrupted_one(tmp_path, small_
     assert not out.exists() and partial.exists()
     done = _tiles_done(partial)
     assert 15 <= done < 120
-    rerun = subprocess.run(
-        [sys.executable, "-c", code.replace("quiet=True", "quiet=False")],
+    sets = [a for s in SMALL for a in ("--set", s)]
+    command = [sys.executable, "-m", "threeportal.cli", "scan", "fig3-left", *sets]
+    rerun = subprocess.run(  # through the command, which prints the library's messages
+        [*command, "-o", str(out), "--jobs", "1", "--tile", "1"],
         capture_output=True,
         text=True,
         check=True,
@@ -351,7 +385,6 @@ def test_dask_backend_gives_the_same_arrays_as_loky(tmp_path, small_card, small_
             backend="dask",
             tile=4,
             scheduler=cluster.scheduler_address,
-            quiet=True,
         )
     assert_same_arrays(load(out), load(small_result))
 
@@ -364,16 +397,25 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_progress_bar_only_on_a_terminal(tmp_path, monkeypatch, capsys, small_card):
+def test_progress_callback_counts_every_tile(tmp_path, small_card):
+    calls = []
+    run_scan(small_card, tmp_path / "p.h5", jobs=1, tile=4, progress=lambda *a: calls.append(a))
+    assert calls == [(k, 9) for k in range(10)]
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path, monkeypatch, capsys, cli):
+    argv = ["scan", "fig3-left", *[a for s in SMALL for a in ("--set", s)], "--tile", "4"]
+    argv += ["--jobs", "1"]
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    run_scan(small_card, tmp_path / "a.h5", jobs=1, tile=4)
+    assert cli([*argv, "-o", str(tmp_path / "a.h5")]) == 0
     assert "9/9" in terminal.getvalue() and "tile" in terminal.getvalue()
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    run_scan(small_card, tmp_path / "b.h5", jobs=1, tile=4, quiet=True)
+    assert cli([*argv, "-o", str(tmp_path / "b.h5"), "--quiet"]) == 0
     assert terminal.getvalue() == ""
     monkeypatch.undo()
-    run_scan(small_card, tmp_path / "c.h5", jobs=1, tile=4)
+    capsys.readouterr()
+    assert cli([*argv, "-o", str(tmp_path / "c.h5")]) == 0
     captured = capsys.readouterr()
     assert captured.err == "" and "wrote" in captured.out

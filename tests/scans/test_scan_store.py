@@ -228,13 +228,51 @@ def test_open_for_update_refuses_a_foreign_file(tmp_path):
 
 def test_results_of_the_right_panel_have_log_mass_axis(tmp_path):
     card = load_card("fig3-right", ["axes.x.n=5", "axes.y.n=4"])
-    out = run_scan(card, tmp_path / "right.h5", jobs=1, tile=1, quiet=True)
+    out = run_scan(card, tmp_path / "right.h5", jobs=1, tile=1)
     r = load(out)
     assert (r.x_name, r.x_units, r.x_scale) == ("m_zprime", "MeV", "log")
     np.testing.assert_allclose(r.x, np.geomspace(1, 300, 5), rtol=1e-14)
     assert "na62_mumu_expected_events" in r.fields  # m_Z' crosses 2 m_mu on this plane
-    whole = load(run_scan(card, tmp_path / "whole.h5", jobs=1, tile=50, quiet=True))
+    whole = load(run_scan(card, tmp_path / "whole.h5", jobs=1, tile=50))
     for name in whole.fields:
         np.testing.assert_array_equal(r.fields[name], whole.fields[name])
     for name in whole.masks:
         np.testing.assert_array_equal(r.masks[name], whole.masks[name])
+
+
+@pytest.mark.parametrize("reserved", ["tiles_done", "contours", "refined"])
+def test_a_layer_output_may_not_take_a_reserved_name(monkeypatch, small_card, reserved):
+    """A layer output named like a group or bookkeeping dataset would be deleted or clash."""
+    from threeportal.constraints import Mask
+    from threeportal.results import RESERVED_NAMES
+    from threeportal.scans import engine
+
+    assert reserved in RESERVED_NAMES
+    real = engine.evaluate_constraints
+
+    def with_reserved_output(*args, **kwargs):
+        results = real(*args, **kwargs)
+        outputs, item = next(
+            (out, v) for out in results.values() for v in out.values() if isinstance(v, Mask)
+        )
+        outputs[reserved] = item
+        return results
+
+    monkeypatch.setattr(engine, "evaluate_constraints", with_reserved_output)
+    inputs = engine.Inputs(small_card.inputs)
+    with pytest.raises(ScanError, match=rf"layer output '{reserved}' clashes"):
+        engine.probe_layout(small_card, inputs)
+
+
+def test_domain_links_are_attributes_read_through_the_result(small_result):
+    r = load(small_result)
+    for name in r.fields:
+        mask = r.domain_name(name)
+        if mask:
+            assert r.mask_attrs[mask]["domain_of"] == name
+            np.testing.assert_array_equal(r.domain(name), r.masks[mask])
+            assert np.isnan(r.defined(name)[~r.masks[mask]]).all()
+        else:
+            assert r.domain(name) is None
+    assert r.domain_masks() == {m for m, a in r.mask_attrs.items() if "domain_of" in a}
+    assert r.domain_masks()

@@ -6,6 +6,7 @@ input and reports progress through :mod:`logging`. This package turns both into 
 
 from __future__ import annotations
 
-from .main import main, parse_point_arguments
+from .main import main
+from .point import parse_point_arguments
 
 __all__ = ["main", "parse_point_arguments"]

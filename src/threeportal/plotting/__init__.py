@@ -23,7 +23,8 @@ from .contours import (
     store_contours,
 )
 from .export import FORMATS, export_contours, read_csv, read_json
-from .panels import PANEL_SIZE, draw_result, panel_figure, panels_figure, save_figure
+from .figures import PANEL_SIZE, panel_figure, panels_figure, save_figure
+from .panels import draw_result
 from .styles import PAPER_RC, figure_style
 
 __all__ = [

@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from ..errors import ThreeportalError
-from ..scans.store import ScanResult
+from ..results import ScanResult
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -48,7 +48,7 @@ def open_result(result: ResultLike | str | os.PathLike[str]) -> ResultLike:
         If the file is missing or is not a complete scan result (one-line message).
     """
     if isinstance(result, (str, os.PathLike)):
-        from ..scans import load
+        from ..results import load
 
         return load(result)
     return result

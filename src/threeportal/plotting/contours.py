@@ -8,27 +8,8 @@ give no line. Interpolation is done in the plotting coordinates of each axis (lo
 axis value on a log axis) and, for a strictly positive field, in log10 of the field, so the
 curves are smooth on the log axes they are drawn on. Coordinates are returned in axis units.
 
-HDF5 layout
------------
-Contours are stored inside the result file, next to the fields they come from::
-
-    /contours                      group; attrs: schema = "threeportal.contours",
-                                   schema_version = 1, x_axis, y_axis, x_units, y_units,
-                                   card_sha256 (of the result they were extracted from)
-    /contours/<source>             one group per field or mask, named like the dataset;
-                                   attrs: source, kind ("line" for a field, "region" for a
-                                   mask), layer, units (of the field; "1" for a mask),
-                                   levels (float64 array)
-    /contours/<source>/<i>         one group per level, i = 0, 1, ... indexes ``levels``;
-                                   attrs: level, n_pieces
-    /contours/<source>/<i>/piece_<k>
-                                   float64 dataset of shape (N, 2): columns x, y in the
-                                   units of the axes; attrs: closed (bool), hole (bool),
-                                   parent (int: the outer piece of a hole, -1 otherwise)
-
-Pieces are numbered from 0 in the order contourpy returns them; a region lists each outer
-boundary followed by its holes. Closed pieces repeat their first point at the end. A level
-with no crossing has ``n_pieces = 0`` and no datasets. A region's level is 0.5.
+Contours are stored in the result's ``/contours`` group by :mod:`threeportal.results`
+(:func:`store_contours` hands them over; plotting never opens a result for writing).
 """
 
 from __future__ import annotations
@@ -36,22 +17,26 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import contourpy
-import h5py
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..results import (
+    CONTOURS_SCHEMA,
+    Contour,
+    Piece,
+    contours_current,
+    read_contours,
+    write_contours,
+)
 from ..scans.refine import reconstruct
 from ._result import PlottingError, ResultLike, open_result
 
 __all__ = [
-    "CONTOURS_GROUP",
     "CONTOURS_SCHEMA",
-    "CONTOURS_SCHEMA_VERSION",
     "Contour",
     "Piece",
     "ensure_contours",
@@ -63,79 +48,8 @@ __all__ = [
     "store_contours",
 ]
 
-CONTOURS_GROUP = "contours"
-CONTOURS_SCHEMA = "threeportal.contours"
-CONTOURS_SCHEMA_VERSION = 1
 #: Level at which a 0/1 mask is cut into a region.
 REGION_LEVEL = 0.5
-
-Kind = Literal["line", "region"]
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One connected piece of a contour.
-
-    Attributes
-    ----------
-    xy : ndarray, shape (N, 2)
-        Points (x, y) in axis units.
-    closed : bool
-        The piece is a closed loop (its last point repeats the first).
-    hole : bool
-        The piece is a hole of a region (only for ``kind="region"``).
-    parent : int
-        Index of the outer piece a hole belongs to; -1 for outer pieces and lines.
-    """
-
-    xy: NDArray[np.float64]
-    closed: bool
-    hole: bool = False
-    parent: int = -1
-
-
-@dataclass(frozen=True)
-class Contour:
-    """All pieces of one field at one level, or of one mask.
-
-    Attributes
-    ----------
-    source : str
-        Name of the field or mask dataset in the result.
-    kind : {"line", "region"}
-        A field's iso-line or a mask's filled region.
-    level : float
-        Contour level, in ``units`` (0.5 for a region).
-    level_index : int
-        Index of ``level`` in the source's levels.
-    pieces : tuple of Piece
-        Every disconnected piece (and hole).
-    layer : str
-        Constraint that produced the source.
-    units : str
-        Units of the source field ("1" for a mask).
-    x_name, y_name : str
-        Axis parameter names.
-    x_units, y_units : str
-        Axis units of the piece coordinates.
-    """
-
-    source: str
-    kind: Kind
-    level: float
-    level_index: int
-    pieces: tuple[Piece, ...]
-    layer: str = ""
-    units: str = "1"
-    x_name: str = "x"
-    y_name: str = "y"
-    x_units: str = "1"
-    y_units: str = "1"
-
-    @property
-    def key(self) -> str:
-        """File-name stem used by the exporters, ``<source>.level<i>``."""
-        return f"{self.source}.level{self.level_index}"
 
 
 def _to_plot(values: NDArray[np.float64], scale: str) -> NDArray[np.float64]:
@@ -315,8 +229,7 @@ def extract_contours(
         if wanted is not None and name not in wanted:
             continue
         attrs = res.field_attrs.get(name, {})
-        domain_name = str(attrs.get("domain", "") or "")
-        domain = res.masks.get(domain_name) if domain_name else None
+        domain = res.domain(name)
         for index, level in enumerate(_levels(attrs)):
             refined = reconstruct(res, name, index) if hasattr(res, "path") else None
             if refined is not None:  # adaptive refinement stored by the scan: use it
@@ -358,44 +271,12 @@ def extract_contours(
     return sorted(out, key=lambda c: (c.source, c.level_index))
 
 
-def _write_group(root: h5py.Group, contours: Sequence[Contour], card_sha256: str) -> None:
-    if CONTOURS_GROUP in root:
-        del root[CONTOURS_GROUP]
-    top = root.create_group(CONTOURS_GROUP)
-    top.attrs["schema"] = CONTOURS_SCHEMA
-    top.attrs["schema_version"] = CONTOURS_SCHEMA_VERSION
-    top.attrs["card_sha256"] = card_sha256
-    if contours:
-        first = contours[0]
-        for key in ("x_name", "y_name", "x_units", "y_units"):
-            top.attrs[key.replace("_name", "_axis")] = getattr(first, key)
-    by_source: dict[str, list[Contour]] = {}
-    for contour in contours:
-        by_source.setdefault(contour.source, []).append(contour)
-    for source, items in by_source.items():
-        group = top.create_group(source)
-        group.attrs["source"] = source
-        group.attrs["kind"] = items[0].kind
-        group.attrs["layer"] = items[0].layer
-        group.attrs["units"] = items[0].units
-        group.attrs["levels"] = np.array([c.level for c in items], dtype=float)
-        for contour in items:
-            sub = group.create_group(str(contour.level_index))
-            sub.attrs["level"] = contour.level
-            sub.attrs["n_pieces"] = len(contour.pieces)
-            for k, piece in enumerate(contour.pieces):
-                data = sub.create_dataset(f"piece_{k}", data=np.asarray(piece.xy, dtype=float))
-                data.attrs["closed"] = piece.closed
-                data.attrs["hole"] = piece.hole
-                data.attrs["parent"] = piece.parent
-
-
 def store_contours(path: str | os.PathLike[str], contours: Sequence[Contour]) -> Path:
-    """Write contours into ``/contours`` of a result file, atomically.
+    """Store contours in ``/contours`` of a result file, atomically, through the file's owner.
 
-    Uses :func:`threeportal.scans.open_for_update`: the file is copied, ``/contours`` is
-    replaced in the copy, and the copy is renamed over the original, so a reader never
-    sees a half-written file.
+    The owner (:func:`threeportal.results.write_contours`) copies the file, replaces
+    ``/contours`` in the copy and renames the copy over the original, so a reader never sees
+    a half-written file.
 
     Parameters
     ----------
@@ -409,99 +290,7 @@ def store_contours(path: str | os.PathLike[str], contours: Sequence[Contour]) ->
     Path
         The result file.
     """
-    from ..scans import open_for_update
-
-    path = Path(path)
-    with open_for_update(path) as h5:
-        _write_group(h5, contours, _text(h5.attrs.get("card_sha256", "")))
-    return path
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def read_contours(path: str | os.PathLike[str]) -> list[Contour]:
-    """Contours stored in a result file (see the module docstring for the layout).
-
-    Parameters
-    ----------
-    path : path-like
-        The HDF5 result file.
-
-    Returns
-    -------
-    list of Contour
-        In stored order: by source name, then level index.
-
-    Raises
-    ------
-    PlottingError
-        If the file has no ``/contours`` group or an unknown contour schema.
-    """
-    path = Path(path)
-    try:
-        h5 = h5py.File(path, "r")
-    except OSError:
-        raise PlottingError(f"{path}: not a readable HDF5 file") from None
-    with h5:
-        if CONTOURS_GROUP not in h5:
-            raise PlottingError(f"{path}: no stored contours (/{CONTOURS_GROUP} is missing)")
-        top = h5[CONTOURS_GROUP]
-        if _text(top.attrs.get("schema", "")) != CONTOURS_SCHEMA:
-            raise PlottingError(f"{path}: /{CONTOURS_GROUP} is not a {CONTOURS_SCHEMA} group")
-        version = int(top.attrs.get("schema_version", -1))
-        if version != CONTOURS_SCHEMA_VERSION:
-            raise PlottingError(
-                f"{path}: contour schema_version {version} is not supported "
-                f"(this version reads {CONTOURS_SCHEMA_VERSION})"
-            )
-        axes = {
-            "x_name": _text(top.attrs.get("x_axis", "x")),
-            "y_name": _text(top.attrs.get("y_axis", "y")),
-            "x_units": _text(top.attrs.get("x_units", "1")),
-            "y_units": _text(top.attrs.get("y_units", "1")),
-        }
-        out = []
-        for source in sorted(top):
-            group = top[source]
-            for index in sorted(group, key=int):
-                sub = group[index]
-                pieces = []
-                for k in range(int(sub.attrs["n_pieces"])):
-                    data = sub[f"piece_{k}"]
-                    pieces.append(
-                        Piece(
-                            np.asarray(data[()], dtype=float),
-                            bool(data.attrs["closed"]),
-                            bool(data.attrs["hole"]),
-                            int(data.attrs["parent"]),
-                        )
-                    )
-                out.append(
-                    Contour(
-                        source,
-                        _text(group.attrs["kind"]),
-                        float(sub.attrs["level"]),  # type: ignore[arg-type]
-                        int(index),
-                        tuple(pieces),
-                        layer=_text(group.attrs.get("layer", "")),
-                        units=_text(group.attrs.get("units", "1")),
-                        **axes,
-                    )
-                )
-    return out
-
-
-def _stored_contours_current(path: Path) -> bool:
-    """Whether the file holds contours of this schema version, made from this card."""
-    with h5py.File(path, "r") as h5:
-        group = h5.get(CONTOURS_GROUP)
-        return (
-            group is not None
-            and int(group.attrs.get("schema_version", -1)) == CONTOURS_SCHEMA_VERSION
-            and _text(group.attrs.get("card_sha256", "")) == _text(h5.attrs.get("card_sha256", ""))
-        )
+    return write_contours(path, contours)
 
 
 def result_contours(result: ResultLike) -> list[Contour]:
@@ -520,7 +309,7 @@ def result_contours(result: ResultLike) -> list[Contour]:
     list of Contour
     """
     path = result.path
-    if path is not None and Path(path).is_file() and _stored_contours_current(Path(path)):
+    if path is not None and Path(path).is_file() and contours_current(path):
         return read_contours(path)
     return extract_contours(result)
 
@@ -543,6 +332,6 @@ def ensure_contours(path: str | os.PathLike[str]) -> list[Contour]:
     """
     path = Path(path)
     res = open_result(path)  # a one-line ScanError for anything but a complete result
-    if not _stored_contours_current(path):
+    if not contours_current(path):
         store_contours(path, extract_contours(res))
     return read_contours(path)

@@ -55,10 +55,6 @@ CONTOUR_SCHEMA = "threeportal.contour"
 _HEPDATA_NAME_MAX = 64
 
 
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 def _float(value: float) -> str:
     return repr(float(value))
 
@@ -72,16 +68,16 @@ def _describe_piece(k: int, piece: Piece) -> str:
 def _provenance(res: ResultLike) -> dict[str, str]:
     attrs = res.attrs
     return {
-        "card_sha256": _text(attrs.get("card_sha256", "")),
-        "inputs_sha256": _text(attrs.get("inputs_sha256", "")),
-        "package_version": _text(attrs.get("package_version", __version__)),
+        "card_sha256": str(attrs.get("card_sha256", "")),
+        "inputs_sha256": str(attrs.get("inputs_sha256", "")),
+        "package_version": str(attrs.get("package_version", __version__)),
         "result": Path(res.path).name if res.path is not None else "",
     }
 
 
 def _description(res: ResultLike, contour: Contour) -> str:
     attrs = res.field_attrs.get(contour.source) or res.mask_attrs.get(contour.source) or {}
-    return _text(attrs.get("description", contour.source))
+    return str(attrs.get("description", contour.source))
 
 
 def _level_text(contour: Contour) -> str:
@@ -290,6 +286,60 @@ def _header(name: str, units: str) -> dict[str, str]:
     return {"name": name} if units in ("", "1") else {"name": name, "units": units}
 
 
+def _hepdata_table(contour: Contour) -> dict[str, Any]:
+    """The HEPData data table of one contour: x, then y, piece and parent hole per point."""
+    xy = np.concatenate([np.asarray(p.xy, dtype=float) for p in contour.pieces])
+    index = np.concatenate([np.full(len(p.xy), k) for k, p in enumerate(contour.pieces)])
+    parent = np.concatenate([np.full(len(p.xy), p.parent) for p in contour.pieces])
+    level: dict[str, Any] = {"name": "level", "value": float(contour.level)}
+    if contour.kind == "region":
+        level = {"name": "region", "value": f"{contour.source} = 1"}
+    elif contour.units not in ("", "1"):
+        level["units"] = contour.units
+    qualifiers = [
+        {"name": "contour", "value": contour.source},
+        {"name": "kind", "value": contour.kind},
+        level,
+    ]
+    return {
+        "independent_variables": [
+            {
+                "header": _header(contour.x_name, contour.x_units),
+                "values": [{"value": float(v)} for v in xy[:, 0]],
+            }
+        ],
+        "dependent_variables": [
+            {
+                "header": _header(contour.y_name, contour.y_units),
+                "qualifiers": qualifiers,
+                "values": [{"value": float(v)} for v in xy[:, 1]],
+            },
+            {"header": {"name": "piece"}, "values": [{"value": int(v)} for v in index]},
+            {
+                "header": {"name": "hole of piece"},
+                "values": [{"value": int(v)} for v in parent],
+            },
+        ],
+    }
+
+
+def _hepdata_entry(res: ResultLike, contour: Contour, data_file: str) -> dict[str, Any]:
+    """The ``submission.yaml`` document of one contour's table."""
+    table_name = f"{contour.source} at {_level_text(contour)}"
+    return {
+        "name": table_name[:_HEPDATA_NAME_MAX],
+        "description": (
+            f"{_description(res, contour)}: {contour.kind} contour at "
+            f"{_level_text(contour)}, {len(contour.pieces)} piece(s)."
+        ),
+        "keywords": [
+            {"name": "observables", "values": [contour.source]},
+            {"name": "phrases", "values": ["Exclusion contour", "Dark neutrinos"]},
+        ],
+        "data_file": data_file,
+    }
+
+
 def write_hepdata(directory: Path, contours: Sequence[Contour], res: ResultLike) -> list[Path]:
     """Write a HEPData submission: ``submission.yaml`` and one data YAML per contour.
 
@@ -312,7 +362,7 @@ def write_hepdata(directory: Path, contours: Sequence[Contour], res: ResultLike)
     try:
         import yaml
     except ImportError:  # pragma: no cover - PyYAML comes with the dev extra
-        raise PlottingError("--format hepdata needs PyYAML: pip install pyyaml") from None
+        raise PlottingError("format 'hepdata' needs PyYAML: pip install pyyaml") from None
     prov = _provenance(res)
     empty = [c.key for c in contours if not c.pieces]
     comment = (
@@ -329,58 +379,10 @@ def write_hepdata(directory: Path, contours: Sequence[Contour], res: ResultLike)
     for contour in contours:
         if not contour.pieces:
             continue
-        name = f"{contour.key}.yaml"
-        xy = np.concatenate([np.asarray(p.xy, dtype=float) for p in contour.pieces])
-        index = np.concatenate([np.full(len(p.xy), k) for k, p in enumerate(contour.pieces)])
-        parent = np.concatenate([np.full(len(p.xy), p.parent) for p in contour.pieces])
-        level: dict[str, Any] = {"name": "level", "value": float(contour.level)}
-        if contour.kind == "region":
-            level = {"name": "region", "value": f"{contour.source} = 1"}
-        elif contour.units not in ("", "1"):
-            level["units"] = contour.units
-        qualifiers = [
-            {"name": "contour", "value": contour.source},
-            {"name": "kind", "value": contour.kind},
-            level,
-        ]
-        data = {
-            "independent_variables": [
-                {
-                    "header": _header(contour.x_name, contour.x_units),
-                    "values": [{"value": float(v)} for v in xy[:, 0]],
-                }
-            ],
-            "dependent_variables": [
-                {
-                    "header": _header(contour.y_name, contour.y_units),
-                    "qualifiers": qualifiers,
-                    "values": [{"value": float(v)} for v in xy[:, 1]],
-                },
-                {"header": {"name": "piece"}, "values": [{"value": int(v)} for v in index]},
-                {
-                    "header": {"name": "hole of piece"},
-                    "values": [{"value": int(v)} for v in parent],
-                },
-            ],
-        }
-        path = directory / name
-        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        path = directory / f"{contour.key}.yaml"
+        path.write_text(yaml.safe_dump(_hepdata_table(contour), sort_keys=False), "utf-8")
         written.append(path)
-        table_name = f"{contour.source} at {_level_text(contour)}"
-        documents.append(
-            {
-                "name": table_name[:_HEPDATA_NAME_MAX],
-                "description": (
-                    f"{_description(res, contour)}: {contour.kind} contour at "
-                    f"{_level_text(contour)}, {len(contour.pieces)} piece(s)."
-                ),
-                "keywords": [
-                    {"name": "observables", "values": [contour.source]},
-                    {"name": "phrases", "values": ["Exclusion contour", "Dark neutrinos"]},
-                ],
-                "data_file": name,
-            }
-        )
+        documents.append(_hepdata_entry(res, contour, path.name))
     submission = directory / "submission.yaml"
     submission.write_text(
         yaml.safe_dump_all(documents, sort_keys=False, explicit_start=True), encoding="utf-8"
@@ -417,7 +419,7 @@ def select_contours(
                 f"{', '.join(sorted({c.source for c in contours}))}"
             )
         return [c for c in contours if c.source in wanted]
-    domains = {_text(a.get("domain", "") or "") for a in res.field_attrs.values()}
+    domains = res.domain_masks()
     return [c for c in contours if c.source not in domains]
 
 
@@ -452,7 +454,7 @@ def export_contours(
         For an unknown format or name (one-line message).
     """
     if fmt not in FORMATS:
-        raise PlottingError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+        raise PlottingError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     res = open_result(result)
     if outdir is None:
         if res.path is None:

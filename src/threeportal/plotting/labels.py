@@ -371,17 +371,28 @@ def label_lines(
             )
         )
     if manual:
-        inline = cs.clabel(
-            levels=list(chosen),
-            inline=True,
-            inline_spacing=2,
-            fmt=chosen,
-            fontsize=fontsize,
-            manual=manual,
-            colors=[color],
-        )
-        for text in inline:  # as in _along: near-vertical labels read upwards
-            if 180.0 < text.get_rotation() <= 285.0:
-                text.set_rotation(text.get_rotation() - 180.0)
-        texts.extend(inline)
+        texts.extend(_inline_labels(cs, chosen, manual, fontsize, color))
     return texts, unlabelled
+
+
+def _inline_labels(
+    cs: ContourSet,
+    chosen: Mapping[float, str],
+    manual: Sequence[tuple[float, float]],
+    fontsize: float,
+    color: Any,
+) -> list[Text]:
+    """In-line labels at the chosen spots (data coordinates), the line broken under them."""
+    inline = cs.clabel(
+        levels=list(chosen),
+        inline=True,
+        inline_spacing=2,
+        fmt=dict(chosen),
+        fontsize=fontsize,
+        manual=list(manual),
+        colors=[color],
+    )
+    for text in inline:  # as in _along: near-vertical labels read upwards
+        if 180.0 < text.get_rotation() <= 285.0:
+            text.set_rotation(text.get_rotation() - 180.0)
+    return list(inline)

@@ -1,4 +1,4 @@
-"""Scans: cards (TOML), the tiled parallel engine, and the HDF5 result store.
+"""Scans: cards (TOML), the tiled parallel engine and refinement (files: threeportal.results).
 
 Examples
 --------
@@ -12,10 +12,7 @@ Examples
 
 from __future__ import annotations
 
-from .card import AXIS_PARAMETERS, Axis, Card, builtin_card_text, builtin_cards, load_card
-from .engine import BACKENDS, compute_tile, default_output, run_scan
-from .errors import CardError, ScanError
-from .store import (
+from ..results import (
     SCHEMA,
     SCHEMA_VERSION,
     ScanResult,
@@ -24,6 +21,9 @@ from .store import (
     open_for_update,
     read_header,
 )
+from .card import AXIS_PARAMETERS, Axis, Card, builtin_card_text, builtin_cards, load_card
+from .engine import BACKENDS, compute_tile, default_output, run_scan
+from .errors import CardError, ScanError
 
 __all__ = [
     "AXIS_PARAMETERS",

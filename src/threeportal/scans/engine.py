@@ -1,9 +1,11 @@
 """The scan engine: cut the grid into tiles, evaluate them through joblib, write as they come.
 
 Workers receive only the card's canonical text and a tile's index bounds and return arrays;
-the parent process alone writes the HDF5 file (see :mod:`threeportal.scans.store`).
+the parent process alone writes the HDF5 file (see :mod:`threeportal.results`).
 Backends: joblib's ``loky`` on the local cores (default), or joblib's ``dask`` backend on an
-existing ``dask.distributed`` scheduler.
+existing ``dask.distributed`` scheduler. Messages go to the ``threeportal`` logger (INFO: what
+was done; WARNING: an interruption), progress to an optional ``progress(done, total)`` callback;
+nothing is printed.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import os
-import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,25 +25,32 @@ from numpy.typing import NDArray
 
 from .._version import __version__
 from ..constraints import Field, Inputs, Mask, evaluate_constraints
-from .card import Card, load_card
-from .errors import CardError, ScanError
-from .refine import refine_result
-from .store import (
+from ..errors import ResultInTheWayError, ScanArgumentError, one_line
+from ..results import (
     RESERVED_NAMES,
     Entry,
     PartialWriter,
     Tiling,
     dataset_names,
-    open_for_update,
+    domain_name,
+    field_entries,
     read_header,
+    replace_card,
     scan_lock,
 )
+from .card import Card, load_card
+from .errors import CardError, ScanError
+from .refine import refine_result
 
-__all__ = ["BACKENDS", "compute_tile", "default_output", "probe_layout", "run_scan"]
+__all__ = ["BACKENDS", "Progress", "compute_tile", "default_output", "probe_layout", "run_scan"]
 
 BACKENDS = ("loky", "dask")
 
 TileArrays = dict[str, NDArray[Any]]
+#: ``progress(done, total)``: tiles finished so far and tiles of the scan.
+Progress = Callable[[int, int], None]
+
+_log = logging.getLogger(__name__)
 
 
 def _plot_table(card_text: Any) -> Any:
@@ -57,10 +66,6 @@ def default_output(card: Card) -> Path:
     return Path(card.output) if card.output else Path("results") / f"{card.name}.h5"
 
 
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split()) or type(err).__name__
-
-
 # --- evaluation of one tile (runs in the workers) -----------------------------------------
 @functools.lru_cache(maxsize=4)
 def _worker_state(card_text: str) -> tuple[Card, Inputs, NDArray[np.float64], NDArray[np.float64]]:
@@ -71,7 +76,7 @@ def _worker_state(card_text: str) -> tuple[Card, Inputs, NDArray[np.float64], ND
 def _flatten(
     results: Mapping[str, Mapping[str, Field | Mask]], shape: tuple[int, int]
 ) -> TileArrays:
-    """Arrays of a tile, transposed to (ny, nx); a field's domain becomes ``<field>_domain``."""
+    """Arrays of a tile, transposed to (ny, nx), with each field's domain as its domain mask."""
     arrays: TileArrays = {}
     for layer in results.values():
         for name, item in layer.items():
@@ -80,7 +85,7 @@ def _flatten(
                 arrays[name] = np.ascontiguousarray(values.T)
                 if item.domain is not None:
                     domain = np.broadcast_to(np.asarray(item.domain, dtype=bool), shape)
-                    arrays[f"{name}_domain"] = np.ascontiguousarray(domain.T)
+                    arrays[domain_name(name)] = np.ascontiguousarray(domain.T)
             else:
                 values = np.broadcast_to(np.asarray(item.values, dtype=bool), shape)
                 arrays[name] = np.ascontiguousarray(values.T)
@@ -134,33 +139,19 @@ def probe_layout(card: Card, inputs: Inputs) -> list[Entry]:
             card.model_point(x, y), card.constraints, card.options, inputs
         )
     except ValueError as err:
-        raise CardError(_one_line(err)) from None
+        raise CardError(one_line(err)) from None
     entries: list[Entry] = []
     for layer, items in results.items():
         for name, item in items.items():
             if isinstance(item, Field):
-                domain = f"{name}_domain" if item.domain is not None else ""
-                entries.append(
-                    Entry(
-                        name,
-                        "field",
-                        layer,
-                        item.description,
-                        item.units,
-                        tuple(float(v) for v in item.levels),
-                        domain,
-                    )
+                entries += field_entries(
+                    name,
+                    layer,
+                    item.description,
+                    item.units,
+                    item.levels,
+                    item.domain is not None,
                 )
-                if domain:
-                    entries.append(
-                        Entry(
-                            domain,
-                            "mask",
-                            layer,
-                            f"where {name} is defined",
-                            domain_of=name,
-                        )
-                    )
             else:
                 entries.append(Entry(name, "mask", layer, item.description))
     names = [e.name for e in entries]
@@ -182,12 +173,14 @@ def _backend(backend: str, scheduler: str | None) -> Iterator[None]:
         from joblib import parallel_config
     except ImportError:
         raise ScanError(
-            "--backend dask needs dask.distributed: pip install 'dask[distributed]'"
+            "backend 'dask' needs dask.distributed: pip install 'dask[distributed]'"
         ) from None
     try:
         client = Client(scheduler, timeout="20s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as err:
-        raise ScanError(f"--scheduler {scheduler}: cannot connect ({_one_line(err)})") from None
+        raise ScanArgumentError(
+            "scheduler", scheduler, f"cannot connect ({one_line(err)})"
+        ) from None
     with client, client.as_current(), parallel_config(backend="dask"):
         yield
 
@@ -207,28 +200,33 @@ def _tiles(
     yield from parallel(tasks)
 
 
-def _say(quiet: bool, message: str) -> None:
-    if not quiet:
-        print(message, flush=True)
-
-
 def _check_arguments(
     backend: str, scheduler: str | None, jobs: int | None, tile: int | None
 ) -> None:
     if backend not in BACKENDS:
-        raise ScanError(f"--backend {backend}: unknown backend; allowed: {', '.join(BACKENDS)}")
+        raise ScanArgumentError(
+            "backend", backend, f"unknown backend; allowed: {', '.join(BACKENDS)}"
+        )
     if backend == "dask" and not scheduler:
-        raise ScanError("--backend dask needs --scheduler tcp://HOST:PORT (a running scheduler)")
+        raise ScanArgumentError(
+            "scheduler",
+            scheduler,
+            "needed with backend 'dask': tcp://HOST:PORT of a running scheduler",
+        )
     if backend != "dask" and scheduler:
-        raise ScanError("--scheduler needs --backend dask")
+        raise ScanArgumentError("scheduler", scheduler, "only used with backend 'dask'")
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs == 0):
-        raise ScanError(f"--jobs {jobs}: allowed: a positive number of workers, or -1 for all")
+        raise ScanArgumentError(
+            "jobs", jobs, "allowed: a positive number of workers, or -1 for all"
+        )
     if tile is not None and (isinstance(tile, bool) or not isinstance(tile, int) or tile < 1):
-        raise ScanError(f"--tile {tile}: allowed: an integer >= 1 (grid points per tile side)")
+        raise ScanArgumentError(
+            "tile", tile, "allowed: an integer >= 1 (grid points per tile side)"
+        )
 
 
 def _partial_state(
-    partial: Path, card: Card, inputs_sha: str, entries: list[Entry], force: bool, quiet: bool
+    partial: Path, card: Card, inputs_sha: str, entries: list[Entry], force: bool
 ) -> int | None:
     """Tile size of a resumable partial file, else None (after removing a stale one)."""
     if not partial.exists():
@@ -240,24 +238,59 @@ def _partial_state(
         header = read_header(partial)
         layout = dataset_names(partial)
     except ScanError as err:
-        _say(quiet, f"discarding the unreadable interrupted scan {partial} ({err})")
+        _log.info("discarding the unreadable interrupted scan %s (%s)", partial, err)
         partial.unlink()
         return None
     if header.get("card_sha256") != card.sha256 or header.get("inputs_sha256") != inputs_sha:
-        raise ScanError(
-            f"{partial}: an interrupted scan of a different card or inputs is in the way; "
-            "rerun that card to finish it, or use --force to discard it"
+        raise ResultInTheWayError(
+            partial,
+            "an interrupted scan of a different card or inputs is in the way; "
+            "rerun that card to finish it, or discard it",
+            partial=True,
         )
     expected = {e.name: e.kind for e in entries}
     if header.get("package_version") != __version__ or layout != expected:
-        _say(
-            quiet,
-            f"discarding the interrupted scan {partial} (written by threeportal "
-            f"{header.get('package_version')} with other datasets; now {__version__})",
+        _log.info(
+            "discarding the interrupted scan %s (written by threeportal %s with other "
+            "datasets; now %s)",
+            partial,
+            header.get("package_version"),
+            __version__,
         )
         partial.unlink()
         return None
     return int(header["tile"])
+
+
+def _cache_hit(out: Path, card: Card, inputs_sha: str) -> str | None:
+    """The stored card text if ``out`` already holds this complete scan, None if absent.
+
+    Raises
+    ------
+    ResultInTheWayError
+        If ``out`` holds anything else (another scan, an unreadable or foreign file).
+    """
+    if not out.exists():
+        return None
+    try:
+        header = read_header(out)
+    except ScanError as err:
+        reason = str(err).removeprefix(f"{out}: ")
+        raise ResultInTheWayError(out, f"{reason}; refusing to overwrite it") from None
+    same = header.get("card_sha256") == card.sha256 and header.get("inputs_sha256") == inputs_sha
+    if not (same and header.get("complete") is True):
+        raise ResultInTheWayError(
+            out,
+            f"holds a different scan (card {header.get('scan_name')!r}, "
+            f"card sha256 {str(header.get('card_sha256'))[:12]}, inputs sha256 "
+            f"{str(header.get('inputs_sha256'))[:12]})",
+        )
+    _log.info(
+        "cache hit: %s already holds this scan (same card and inputs SHA-256); nothing to do",
+        out,
+        extra={"threeportal_cache_hit": True},
+    )
+    return str(header.get("card", ""))
 
 
 def run_scan(
@@ -268,7 +301,7 @@ def run_scan(
     scheduler: str | None = None,
     tile: int | None = None,
     force: bool = False,
-    quiet: bool = False,
+    progress: Progress | None = None,
 ) -> Path:
     """Run a scan and write its HDF5 result.
 
@@ -291,8 +324,9 @@ def run_scan(
     force : bool
         Recompute even if the result is up to date, overwrite a result of another card, and
         discard an interrupted scan instead of resuming it.
-    quiet : bool
-        No progress bar and no messages.
+    progress : callable, optional
+        Called as ``progress(done, total)`` with the number of finished tiles, once before
+        the first new tile and after each one.
 
     Returns
     -------
@@ -302,8 +336,10 @@ def run_scan(
     Raises
     ------
     ScanError
-        On bad arguments, a different result in the way, a held lock, an unreachable
-        scheduler; :class:`CardError` on a card that cannot be evaluated.
+        :class:`~threeportal.errors.ScanArgumentError` on a bad argument or an unreachable
+        scheduler, :class:`~threeportal.errors.ResultInTheWayError` on another result (or
+        interrupted scan) in the way, :class:`~threeportal.errors.ResultLockedError` on a
+        held lock, :class:`CardError` on a card that cannot be evaluated.
     """
     started = time.perf_counter()
     if not isinstance(card, Card):
@@ -311,7 +347,7 @@ def run_scan(
     _check_arguments(backend, scheduler, jobs, tile)
     out = Path(output) if output is not None else default_output(card)
     if out.exists() and out.is_dir():
-        raise ScanError(f"{out}: is a directory; give a file path with -o")
+        raise ScanArgumentError("output", str(out), "is a directory; a result file path is needed")
     out.parent.mkdir(parents=True, exist_ok=True)
 
     with scan_lock(out):
@@ -319,56 +355,25 @@ def run_scan(
         try:
             inputs_sha = inputs.sha256
         except ValueError as err:
-            raise CardError(_one_line(err)) from None
+            raise CardError(one_line(err)) from None
 
-        if out.exists() and not force:
-            try:
-                header = read_header(out)
-            except ScanError as err:
-                raise ScanError(f"{err}; refusing to overwrite it without --force") from None
-            same = (
-                header.get("card_sha256") == card.sha256
-                and header.get("inputs_sha256") == inputs_sha
-            )
-            if same and header.get("complete") is True:
-                _say(
-                    quiet,
-                    f"cache hit: {out} already holds this scan (same card and inputs "
-                    "SHA-256); nothing to do (--force recomputes)",
-                )
-                cache_hit = True
-                stored_card = header.get("card")
-            else:
-                raise ScanError(
-                    f"{out} holds a different scan (card {header.get('scan_name')!r}, "
-                    f"card sha256 {str(header.get('card_sha256'))[:12]}, inputs sha256 "
-                    f"{str(header.get('inputs_sha256'))[:12]}); use --force to overwrite it "
-                    "or -o to write elsewhere"
-                )
-        else:
-            cache_hit = False
+        stored_card = None if force else _cache_hit(out, card, inputs_sha)
+        cache_hit = stored_card is not None
         if not cache_hit:
             entries = probe_layout(card, inputs)
             with _backend(backend, scheduler):
-                n_tiles = _scan(card, inputs, entries, out, jobs, backend, tile, force, quiet)
+                n_tiles = _scan(card, inputs, entries, out, jobs, backend, tile, force, progress)
     # outside the scan lock: open_for_update takes it to rewrite the file atomically
     if cache_hit and _plot_table(stored_card) != card.data.get("plot", {}):
-        with open_for_update(out) as f:  # same scan, new [plot] styles: keep them with it
-            f.attrs["card"] = card.text
+        replace_card(out, card.text)  # same scan, new [plot] styles: keep them with it
     evaluations = refine_result(out, card, inputs)  # no-op unless [grid] refine > 0
     if evaluations:
-        _say(
-            quiet,
-            f"refined the contours of {out}: {card.refine} levels, {evaluations} model evaluations",
-        )
-    if cache_hit:
-        return out
-    _say(
-        quiet,
-        f"wrote {out}: {card.x.n} x {card.y.n} grid ({card.x.parameter} x "
-        f"{card.y.parameter}), {len(card.constraints)} layers, {n_tiles} tiles, "
-        f"{time.perf_counter() - started:.1f} s",
-    )
+        _log.info("refined the contours of %s: %d levels, %d model evaluations",
+                  out, card.refine, evaluations)  # fmt: skip
+    if not cache_hit:
+        _log.info("wrote %s: %d x %d grid (%s x %s), %d layers, %d tiles, %.1f s",
+                  out, card.x.n, card.y.n, card.x.parameter, card.y.parameter,
+                  len(card.constraints), n_tiles, time.perf_counter() - started)  # fmt: skip
     return out
 
 
@@ -381,21 +386,21 @@ def _scan(
     backend: str,
     tile: int | None,
     force: bool,
-    quiet: bool,
+    progress: Progress | None,
 ) -> int:
     """Create or resume ``<out>.partial``, run the tiles left, rename it when complete.
 
     Returns the number of tiles of the scan.
     """
     partial = out.with_name(out.name + ".partial")
-    tile_size = _partial_state(partial, card, inputs.sha256, entries, force, quiet)
+    tile_size = _partial_state(partial, card, inputs.sha256, entries, force)
     if tile_size is not None:
         tiling = Tiling(card.x.n, card.y.n, tile_size)
         writer = PartialWriter.reopen(partial, tiling)
         if tile is not None and tile != tile_size:
-            _say(quiet, f"resuming with the interrupted scan's tile size {tile_size}")
+            _log.info("resuming with the interrupted scan's tile size %d", tile_size)
         done = int(writer.done.sum())
-        _say(quiet, f"resuming {partial}: {done} of {len(tiling)} tiles already done")
+        _log.info("resuming %s: %d of %d tiles already done", partial, done, len(tiling))
     else:
         tiling = Tiling(card.x.n, card.y.n, tile if tile is not None else card.tile)
         attrs = {
@@ -420,16 +425,17 @@ def _scan(
             writer,
             jobs if jobs is not None else -1,
             backend,
-            quiet,
+            progress,
             {e.name for e in entries},
         )
     except KeyboardInterrupt:
         done = int(writer.done.sum())
         writer.close()
-        print(
-            f"threeportal: scan interrupted with {done} of {len(tiling)} tiles done; "
-            "rerun the same command to resume",
-            file=sys.stderr,
+        _log.warning(
+            "scan interrupted with %d of %d tiles done in %s; the same scan resumes from them",
+            done,
+            len(tiling),
+            partial,
         )
         raise
     except BaseException:
@@ -440,23 +446,21 @@ def _scan(
 
 
 def _run_tiles(
-    card: Card, writer: PartialWriter, jobs: int, backend: str, quiet: bool, expected: set[str]
+    card: Card,
+    writer: PartialWriter,
+    jobs: int,
+    backend: str,
+    progress: Progress | None,
+    expected: set[str],
 ) -> None:
     """Evaluate the tiles not done yet and write each one as it arrives."""
-    from tqdm import tqdm
-
     todo = [k for k in range(len(writer.tiling)) if not writer.done[k]]
     if not todo:
         return
-    bar = tqdm(
-        total=len(writer.tiling),
-        initial=len(writer.tiling) - len(todo),
-        unit="tile",
-        desc=card.name,
-        file=sys.stderr,
-        disable=quiet or not sys.stderr.isatty(),
-        dynamic_ncols=True,
-    )
+    total = len(writer.tiling)
+    done = total - len(todo)
+    if progress is not None:
+        progress(done, total)
     results = _tiles(card, writer.tiling, todo, jobs, backend)
     try:
         for k, arrays in results:
@@ -466,7 +470,8 @@ def _run_tiles(
                     f"{sorted(expected)}"
                 )
             writer.write_tile(k, arrays)
-            bar.update(1)
+            done += 1
+            if progress is not None:
+                progress(done, total)
     finally:
         results.close()
-        bar.close()

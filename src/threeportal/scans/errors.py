@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from ..errors import ThreeportalError
+from ..errors import ScanError
 
 __all__ = ["CardError", "ScanError"]
-
-
-class ScanError(ThreeportalError):
-    """A scan cannot run, or a result file cannot be read; the message says why in one line."""
 
 
 class CardError(ScanError):

@@ -7,17 +7,9 @@ from the coarser level: their cells do not change sign, so the interpolation can
 a crossing there. After ``levels`` steps the grid has (n - 1) 2^levels + 1 nodes per side,
 of which only a small fraction were computed.
 
-Stored layout (inside a scan result, written atomically after the scan)::
-
-    /refined                       attrs: schema = "threeportal.refined", schema_version = 1,
-                                   card_sha256, levels (number of doublings)
-    /refined/<field>/<i>           one group per contour level i of the field; attrs: level,
-                                   log (bool: the transform is log10(f / level))
-    /refined/<field>/<i>/step      int32 doubling step at which each node was evaluated
-    /refined/<field>/<i>/j, i      int32 fine-grid indices of the evaluated nodes
-    /refined/<field>/<i>/t         the transformed field at those nodes
-
-:func:`reconstruct` rebuilds the fine grid from the stored scan field and these nodes.
+The evaluated nodes are stored in the result's ``/refined`` group by
+:mod:`threeportal.results.refined`; :func:`reconstruct` rebuilds the fine grid from the stored
+scan field and these nodes. This module holds the algorithm only; it never opens a file.
 """
 
 from __future__ import annotations
@@ -30,17 +22,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..results import RefinedNodes, ScanResult, load, read_refined, refined_current, write_refined
+
 __all__ = [
-    "REFINED_GROUP",
     "RefinedGrid",
     "fine_axis",
     "reconstruct",
     "refine_contour",
     "refine_result",
 ]
-
-REFINED_GROUP = "refined"
-_SCHEMA = "threeportal.refined"
 
 #: f(x, y) -> field values (NaN where undefined), for 1-D arrays of equal length.
 PointFunction = Callable[[NDArray[np.float64], NDArray[np.float64]], NDArray[np.float64]]
@@ -225,72 +215,56 @@ def _point_function(card: Any, inputs: Any, layer: str, field: str) -> PointFunc
     return evaluate
 
 
+def _refine_field(
+    result: ScanResult, name: str, card: Any, inputs: Any, levels: int
+) -> list[tuple[RefinedNodes, int]]:
+    """Refine every contour level of one field; the stored nodes and the evaluations made."""
+    field_levels = np.atleast_1d(np.asarray(result.field_attrs[name].get("levels", ()), float))
+    coarse = result.defined(name)
+    func = _point_function(card, inputs, str(result.field_attrs[name]["layer"]), name)
+    defined = coarse[np.isfinite(coarse)]
+    out = []
+    for index, level in enumerate(field_levels):
+        log = bool(level > 0 and defined.size and np.all(defined > 0))
+        grid = refine_contour(
+            func,
+            card.x.values(),
+            card.y.values(),
+            float(level),
+            levels=levels,
+            x_scale=card.x.scale,
+            y_scale=card.y.scale,
+            log=log,
+            coarse=coarse,
+        )
+        step, j, i = grid.nodes.T
+        nodes = RefinedNodes(name, index, grid.level, grid.log, levels, step, j, i, grid.t[j, i])
+        out.append((nodes, grid.evaluations))
+    return out
+
+
 def refine_result(path: str | Path, card: Any, inputs: Any) -> int:
     """Refine every contour of a finished scan result and store the nodes in it.
 
     Does nothing when ``card.refine`` is 0 or the result already holds refined contours of
     this card. Returns the number of model evaluations made.
     """
-    import h5py
-
-    from .store import load, open_for_update
-
     levels = int(card.refine)
-    if levels <= 0:
+    if levels <= 0 or refined_current(path, card.sha256):
         return 0
-    with h5py.File(path, "r") as f:
-        group = f.get(REFINED_GROUP)
-        if group is not None and group.attrs.get("card_sha256") == card.sha256:
-            return 0
     result = load(path)
-    x_axis = card.x.values()
-    y_axis = card.y.values()
-    stored: list[tuple[str, int, RefinedGrid]] = []
+    stored: list[RefinedNodes] = []
     evaluations = 0
-    for name, values in sorted(result.fields.items()):
-        attrs = result.field_attrs[name]
-        field_levels = np.atleast_1d(np.asarray(attrs.get("levels", ()), float))
-        if field_levels.size == 0:
-            continue
-        coarse = np.array(values, float)
-        domain_name = str(attrs.get("domain", "") or "")
-        if domain_name:
-            coarse[~result.masks[domain_name]] = np.nan
-        func = _point_function(card, inputs, str(attrs["layer"]), name)
-        defined = coarse[np.isfinite(coarse)]
-        for index, level in enumerate(field_levels):
-            log = bool(level > 0 and defined.size and np.all(defined > 0))
-            grid = refine_contour(
-                func,
-                x_axis,
-                y_axis,
-                float(level),
-                levels=levels,
-                x_scale=card.x.scale,
-                y_scale=card.y.scale,
-                log=log,
-                coarse=coarse,
-            )
-            evaluations += grid.evaluations
-            stored.append((name, index, grid))
-    with open_for_update(path) as f:
-        if REFINED_GROUP in f:
-            del f[REFINED_GROUP]
-        top = f.create_group(REFINED_GROUP)
-        top.attrs.update(
-            {"schema": _SCHEMA, "schema_version": 1, "card_sha256": card.sha256, "levels": levels}
-        )
-        for name, index, grid in stored:
-            group = top.require_group(name).create_group(str(index))
-            group.attrs.update({"level": grid.level, "log": grid.log})
-            step, j, i = grid.nodes.T
-            group["step"], group["j"], group["i"] = step, j, i
-            group["t"] = grid.t[j, i]
+    for name in sorted(result.fields):
+        for nodes, count in _refine_field(result, name, card, inputs, levels):
+            stored.append(nodes)
+            evaluations += count
+    write_refined(path, card.sha256, levels, stored)
     return evaluations
 
 
 def reconstruct(
-    result: Any, field: str, index: int
+    result: ScanResult, field: str, index: int
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None:
     """The refined fine grid of contour ``index`` of ``field``, or None if not refined.
 
@@ -304,23 +278,12 @@ def reconstruct(
     (x, y, values) or None
         Fine axes (axis units) and the field on the fine grid (NaN where undefined).
     """
-    import h5py
-
-    with h5py.File(result.path, "r") as f:
-        top = f.get(REFINED_GROUP)
-        if top is None or top.attrs.get("card_sha256") != result.attrs.get("card_sha256"):
-            return None
-        group = top.get(f"{field}/{index}")
-        if group is None:
-            return None
-        levels = int(top.attrs["levels"])
-        level, log = float(group.attrs["level"]), bool(group.attrs["log"])
-        step, j, i = group["step"][...], group["j"][...], group["i"][...]
-        t_nodes = group["t"][...]
-    coarse = np.array(result.fields[field], float)
-    domain_name = str(result.field_attrs[field].get("domain", "") or "")
-    if domain_name:
-        coarse[~result.masks[domain_name]] = np.nan
+    nodes = read_refined(result.path, str(result.attrs.get("card_sha256")), field, index)
+    if nodes is None:
+        return None
+    levels, level, log = nodes.levels, nodes.level, nodes.log
+    step, j, i, t_nodes = nodes.step, nodes.j, nodes.i, nodes.t
+    coarse = result.defined(field)
     t = _transform(coarse, level, log)
     for k in range(levels, 0, -1):  # replay the doublings of refine_contour
         t = _upsample(t)

@@ -1,8 +1,8 @@
 """The ``plot``, ``export`` and ``fig3`` subcommands of the ``threeportal`` command line.
 
-:func:`register` adds them to the argparse subparsers of :mod:`threeportal.cli`. Handlers
-return an exit status; errors are ``ValueError`` subclasses with one-line messages
-(:class:`PlottingError`, :class:`~threeportal.scans.ScanError`), which the command line turns
+:func:`register` adds them to the argparse subparsers of :mod:`threeportal.cli.main`.
+Handlers return an exit status; library errors (one-line :class:`PlottingError`,
+:class:`~threeportal.errors.ScanError`) reach :func:`threeportal.cli.main`, which turns them
 into ``threeportal: error: ...`` and exit status 2.
 """
 
@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._result import PlottingError
+from ..plotting import PlottingError
+from .terminal import ProgressBar, report_to_terminal
 
 __all__ = [
-    "FIG3_PANELS",
     "cmd_export",
     "cmd_fig3",
     "cmd_plot",
@@ -24,8 +24,6 @@ __all__ = [
     "register",
 ]
 
-#: Built-in cards of the two Fig. 3 panels, left to right.
-FIG3_PANELS = ("fig3-left", "fig3-right")
 _PLOT_FORMATS = ("png", "pdf", "svg")
 
 
@@ -68,8 +66,7 @@ def parse_layer_styles(tokens: Sequence[str]) -> dict[str, dict[str, Any]]:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     """``threeportal plot RESULT.h5 [-o FILE] [--style S] [--layer-style N.K=V]``."""
-    from .panels import panel_figure, save_figure
-    from .styles import figure_style
+    from ..plotting import figure_style, panel_figure, save_figure
 
     result = Path(args.result)
     output = Path(args.output) if args.output else result.with_suffix(".png")
@@ -90,8 +87,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """``threeportal export RESULT.h5 --format csv|json|hepdata [-o DIR] [--only NAME]``."""
-    from .contours import ensure_contours
-    from .export import export_contours
+    from ..plotting import ensure_contours, export_contours
 
     ensure_contours(args.result)
     written = export_contours(args.result, args.format, args.outdir, names=args.only)
@@ -103,29 +99,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_fig3(args: argparse.Namespace) -> int:
     """``threeportal fig3 [--outdir DIR] [--results DIR] [--jobs N] [--force]``."""
-    from ..scans import load_card, run_scan
-    from .contours import ensure_contours
-    from .panels import panel_figure, panels_figure, save_figure
-    from .styles import figure_style
+    from ..workflow import fig3
 
-    results, outdir = Path(args.results), Path(args.outdir)
-    paths = []
-    for name in FIG3_PANELS:
-        path = run_scan(
-            load_card(name),
-            output=results / f"{name}.h5",
+    with report_to_terminal(args.quiet, force_hint=True):
+        written = fig3(
+            args.results,
+            args.outdir,
             jobs=args.jobs,
             force=args.force,
-            quiet=args.quiet,
+            progress=lambda name: ProgressBar(name, args.quiet),
         )
-        ensure_contours(path)
-        paths.append(path)
-    outdir.mkdir(parents=True, exist_ok=True)
-    written = []
-    with figure_style():
-        for name, path in zip(FIG3_PANELS, paths, strict=True):
-            written += save_figure(panel_figure(path), outdir / name)
-        written += save_figure(panels_figure(paths, tags=("(a)", "(b)")), outdir / "fig3")
     if not args.quiet:
         for path in written:
             print(path)
@@ -140,7 +123,7 @@ def register(subparsers: Any) -> None:
     subparsers : argparse._SubParsersAction
         From ``parser.add_subparsers()`` in :mod:`threeportal.cli`.
     """
-    from .export import FORMATS
+    from ..plotting import FORMATS
 
     plot = subparsers.add_parser(
         "plot",

@@ -1,8 +1,8 @@
 """The ``scan``, ``card`` and ``info`` subcommands of the ``threeportal`` command line.
 
-:func:`register` adds them to the argparse subparsers of :mod:`threeportal.cli`. Handlers
-return an exit status; every error raises :class:`~threeportal.scans.ScanError` (a
-``ValueError``) with a one-line message, which the command line turns into exit status 2.
+:func:`register` adds them to the argparse subparsers of :mod:`threeportal.cli.main`.
+Handlers return an exit status; library errors reach :func:`threeportal.cli.main`, which
+turns them into one line and exit status 2.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from .card import builtin_card_text, builtin_cards, load_card
-from .engine import BACKENDS, run_scan
-from .store import ScanResult, load
+from ..results import ScanResult, load
+from ..scans import BACKENDS, builtin_card_text, builtin_cards, load_card, run_scan
+from .terminal import ProgressBar, report_to_terminal
 
 __all__ = ["cmd_card", "cmd_info", "cmd_scan", "format_info", "register"]
 
@@ -26,16 +26,20 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.refine is not None:
         overrides.append(f"grid.refine={args.refine}")
     card = load_card(args.card, overrides or None)
-    run_scan(
-        card,
-        output=args.output,
-        jobs=args.jobs,
-        backend=args.backend,
-        scheduler=args.scheduler,
-        tile=args.tile,
-        force=args.force,
-        quiet=args.quiet,
-    )
+    with (
+        report_to_terminal(args.quiet, force_hint=True),
+        ProgressBar(card.name, args.quiet) as progress,
+    ):
+        run_scan(
+            card,
+            output=args.output,
+            jobs=args.jobs,
+            backend=args.backend,
+            scheduler=args.scheduler,
+            tile=args.tile,
+            force=args.force,
+            progress=progress,
+        )
     return 0
 
 
@@ -87,15 +91,13 @@ def format_info(result: ScanResult) -> str:
         )
     width = max([len(n) for n in (*result.fields, *result.masks)] + [10])
     lines.append(f"fields ({len(result.fields)}): name, layer, units, levels, range (in domain)")
-    for name, values in result.fields.items():
+    for name in result.fields:
         attrs = result.field_attrs[name]
         levels = ", ".join(_fmt(v) for v in np.atleast_1d(attrs.get("levels", []))) or "-"
-        inside = np.isfinite(values)
-        domain = ""
-        if attrs.get("domain") in result.masks:
-            inside &= result.masks[attrs["domain"]]
-            domain = f"  (on {attrs['domain']})"
-        finite = values[inside]
+        finite = result.defined(name)
+        finite = finite[np.isfinite(finite)]
+        mask = result.domain_name(name)
+        domain = f"  (on {mask})" if mask in result.masks else ""
         span = f"{_fmt(finite.min())} .. {_fmt(finite.max())}" if finite.size else "no values"
         lines.append(
             f"  {name:<{width}}  {attrs.get('layer', ''):<12} "

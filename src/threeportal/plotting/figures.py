@@ -1,0 +1,161 @@
+"""Figures of stored results: panels of the paper's column width, side by side, and saving.
+
+Examples
+--------
+>>> from threeportal.plotting import figure_style, panels_figure, save_figure
+>>> with figure_style():  # doctest: +SKIP
+...     save_figure(panels_figure(["left.h5", "right.h5"], tags=("(a)", "(b)")), "fig3")
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ._result import PlottingError, ResultLike
+from .panels import draw_result
+from .styles import PAPER_RC
+
+__all__ = ["PANEL_SIZE", "panel_figure", "panels_figure", "save_figure"]
+
+#: Width of one panel (the paper's column width) and its default height, inches.
+PANEL_SIZE = (3.4, 3.0)
+# Axes rectangle inside a panel: left, bottom, width, height in inches.
+_AXES_RECT = (0.62, 0.42, 2.66, 2.3)
+
+
+def _panel_axes(fig: Figure, n_panels: int, top: float) -> list[Axes]:
+    """Axes of ``n_panels`` panels with :data:`_AXES_RECT`, ``top`` inches above them."""
+    width = PANEL_SIZE[0]
+    left, bottom, w, h = _AXES_RECT
+    height = bottom + h + top
+    total = width * n_panels
+    fig.set_size_inches(total, height)
+    rects = [
+        ((k * width + left) / total, bottom / height, w / total, h / height)
+        for k in range(n_panels)
+    ]
+    if not fig.axes:
+        return [fig.add_axes(rect) for rect in rects]
+    for ax, rect in zip(fig.axes, rects, strict=True):
+        ax.set_position(rect)
+    return list(fig.axes)
+
+
+def panel_figure(
+    result: ResultLike | str | os.PathLike[str],
+    style: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Figure:
+    """A one-panel figure of the paper's column width (see :func:`panels_figure`).
+
+    Parameters
+    ----------
+    result : ScanResult or path-like
+        The stored scan.
+    style : mapping, optional
+        Layer style overrides (see :func:`draw_result`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    return panels_figure([result], style)
+
+
+def panels_figure(
+    results: Sequence[ResultLike | str | os.PathLike[str]],
+    style: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    tags: Sequence[str] | None = None,
+) -> Figure:
+    """Panels side by side, one per result, each :data:`PANEL_SIZE` wide.
+
+    Every panel's axes have the same size; the figure is made as tall as the tallest
+    panel needs (a legend or note above the axes). Make and save the figure inside
+    :func:`~threeportal.plotting.styles.figure_style` for the package's look.
+
+    Parameters
+    ----------
+    results : sequence of ScanResult or path-like
+        The stored scans, left to right.
+    style : mapping, optional
+        Layer style overrides (see :func:`draw_result`).
+    tags : sequence of str, optional
+        Panel tags written at the upper-left corner of each panel (e.g. "(a)").
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if not results:
+        raise PlottingError("no result to draw")
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    axes = _panel_axes(fig, len(results), PANEL_SIZE[1] - _AXES_RECT[1] - _AXES_RECT[3])
+    for ax, result in zip(axes, results, strict=True):
+        draw_result(ax, result, style)
+    renderer = fig.canvas.get_renderer()
+    above = max(ax.get_tightbbox(renderer).y1 - ax.get_window_extent(renderer).y1 for ax in axes)
+    tag_band = 0.15 if tags else 0.0  # inches above everything else for "(a)", "(b)"
+    _panel_axes(fig, len(results), max(above / fig.dpi + 0.05, 0.12) + tag_band)
+    if tags:
+        width, height = fig.get_size_inches()
+        for k, tag in enumerate(tags):
+            fig.text(
+                (k * PANEL_SIZE[0] + 0.04) / width,
+                1 - 0.04 / height,
+                tag,
+                ha="left",
+                va="top",
+                fontsize=PAPER_RC["axes.labelsize"],
+                fontweight="bold",
+            )
+    return fig
+
+
+def save_figure(
+    fig: Figure,
+    stem: str | os.PathLike[str],
+    formats: Sequence[str] = ("png", "pdf"),
+    dpi: float = PAPER_RC["savefig.dpi"],
+) -> list[Path]:
+    """Save a figure as ``<stem>.<format>`` for each format, without time stamps.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure.
+    stem : path-like
+        Output path without suffix (its directory must exist).
+    formats : sequence of str
+        File formats, e.g. ``("png", "pdf")``.
+    dpi : float
+        Resolution of raster formats, dots per inch.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    written = []
+    # fontTools warns about the zero time stamps of matplotlib's DejaVu fonts when it
+    # embeds them in a PDF (Type 42); harmless, so keep the command line quiet.
+    font_log = logging.getLogger("fontTools.ttLib.tables._h_e_a_d")
+    level = font_log.level
+    font_log.setLevel(logging.ERROR)
+    try:
+        for fmt in formats:
+            path = Path(f"{os.fspath(stem)}.{fmt}")
+            metadata = {"CreationDate": None} if fmt == "pdf" else None
+            fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+            written.append(path)
+    finally:
+        font_log.setLevel(level)
+    return written

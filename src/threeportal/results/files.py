@@ -1,0 +1,251 @@
+"""Opening, locking, checking and updating a result file; the one reader of HDF5 attributes.
+
+Every other module of :mod:`threeportal.results` goes through these functions, so a result
+file is opened, decoded and rewritten one way only:
+
+- :func:`open_h5` opens with a one-line :class:`~threeportal.errors.ScanError` for a missing,
+  foreign, truncated or damaged file;
+- :func:`read_attrs` decodes attributes (bytes -> str, numpy scalars -> Python values, arrays
+  kept, HDF5 dimension-scale bookkeeping dropped);
+- :func:`open_for_update` is the only way to add to a complete result (copy, change, rename);
+- :func:`scan_lock` keeps two writers of one result apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import h5py
+import numpy as np
+
+from ..errors import ResultLockedError, ScanError, one_line
+
+__all__ = [
+    "CONTOURS_GROUP",
+    "REFINED_GROUP",
+    "RESERVED_NAMES",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "check_header",
+    "dataset_names",
+    "fsync",
+    "fsync_dir",
+    "open_for_update",
+    "open_h5",
+    "read_attrs",
+    "read_header",
+    "replace_card",
+    "scan_lock",
+    "text_attr",
+]
+
+SCHEMA = "threeportal.scan"
+SCHEMA_VERSION = 1
+#: Group of the stored contours (:mod:`threeportal.results.contours`).
+CONTOURS_GROUP = "contours"
+#: Group of the adaptive refinement (:mod:`threeportal.results.refined`).
+REFINED_GROUP = "refined"
+#: Root names a layer output may not use: the bookkeeping dataset and every group.
+RESERVED_NAMES = ("tiles_done", CONTOURS_GROUP, REFINED_GROUP)
+#: Attributes HDF5 dimension scales add to datasets (not part of the schema).
+_SCALE_ATTRS = frozenset({"DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME"})
+
+
+# --- attributes ---------------------------------------------------------------------------
+def _py(value: Any) -> Any:
+    """An HDF5 attribute value as a plain Python value (arrays stay numpy arrays)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def read_attrs(obj: h5py.HLObject) -> dict[str, Any]:
+    """Every attribute of a file, group or dataset, decoded (the one attribute reader).
+
+    Strings come back as ``str`` whether stored as bytes or text, numpy scalars as Python
+    scalars, arrays as numpy arrays; dimension-scale bookkeeping is left out.
+    """
+    return {key: _py(value) for key, value in obj.attrs.items() if key not in _SCALE_ATTRS}
+
+
+def text_attr(attrs: Mapping[str, Any], key: str, default: str = "") -> str:
+    """Attribute ``key`` of decoded attributes as text (``default`` if absent or empty)."""
+    value = attrs.get(key)
+    return default if value is None or value == "" else str(_py(value))
+
+
+# --- opening ------------------------------------------------------------------------------
+def open_h5(path: str | os.PathLike[str], mode: str = "r", **kwargs: Any) -> h5py.File:
+    """Open an HDF5 file, with a one-line ScanError if it is missing or not readable HDF5."""
+    path = Path(path)
+    if not path.exists():
+        raise ScanError(f"{path}: no such file")
+    try:
+        return h5py.File(path, mode, **kwargs)
+    except OSError as err:
+        raise ScanError(
+            f"{path}: not a readable HDF5 file (not HDF5, truncated or damaged: {one_line(err)})"
+        ) from None
+
+
+def check_header(path: Path, attrs: Mapping[str, Any]) -> None:
+    """Check decoded root attributes against the schema and its version."""
+    schema = attrs.get("schema")
+    if schema != SCHEMA:
+        raise ScanError(
+            f"{path}: not a threeportal scan result (root attribute schema is "
+            f"{schema!r}, expected {SCHEMA!r})"
+        )
+    version = attrs.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ScanError(f"{path}: schema_version missing or not an integer ({version!r})")
+    if version < SCHEMA_VERSION:
+        raise ScanError(
+            f"{path}: schema_version {version} is older than the version {SCHEMA_VERSION} "
+            "this threeportal reads; rerun the scan to rewrite it"
+        )
+    if version > SCHEMA_VERSION:
+        raise ScanError(
+            f"{path}: schema_version {version} is newer than the version {SCHEMA_VERSION} "
+            "this threeportal reads; upgrade threeportal"
+        )
+
+
+def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Root attributes of a result (or partial) file, checked against the schema.
+
+    Raises
+    ------
+    ScanError
+        If the file is missing, not HDF5, truncated, or not a version-1 scan result.
+    """
+    path = Path(path)
+    with open_h5(path, "r") as f:
+        try:
+            attrs = read_attrs(f)
+        except (OSError, KeyError, ValueError, TypeError) as err:
+            raise ScanError(f"{path}: damaged root attributes ({one_line(err)})") from None
+    check_header(path, attrs)
+    return attrs
+
+
+def dataset_names(path: str | os.PathLike[str]) -> dict[str, str]:
+    """``{name: kind}`` of the field and mask datasets of a file (for resume checks)."""
+    with open_h5(path, "r") as f:
+        return {
+            name: text_attr(read_attrs(ds), "kind")
+            for name, ds in f.items()
+            if isinstance(ds, h5py.Dataset) and "kind" in ds.attrs
+        }
+
+
+# --- lock ---------------------------------------------------------------------------------
+@contextlib.contextmanager
+def scan_lock(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold ``<path>.lock`` (non-blocking ``fcntl.flock``) while writing ``path``.
+
+    Raises
+    ------
+    ResultLockedError
+        If another process holds the lock.
+    """
+    path = Path(path)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no flock (Windows): no protection
+        yield
+        return
+    lock = path.with_name(path.name + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise ResultLockedError(path, lock) from None
+        try:  # the file we locked must still be the one at the path (see the unlink below)
+            stat, here = os.fstat(fd), os.stat(lock)
+            same = (stat.st_dev, stat.st_ino) == (here.st_dev, here.st_ino)
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(lock)
+        os.close(fd)
+
+
+# --- durable replacement ------------------------------------------------------------------
+def fsync(path: Path) -> None:
+    """Flush a file's data to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Flush a directory entry (after a rename), where the platform allows it."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def open_for_update(path: str | os.PathLike[str]) -> Iterator[h5py.File]:
+    """Open a complete result for additions (``/contours``, ``/refined``), atomically.
+
+    The file is copied to a temporary file next to it, the copy is opened read-write and
+    yielded; on a normal exit it replaces the original (rename), on an exception it is
+    deleted and the original is untouched. Everything not changed is preserved. The
+    result's lock is held meanwhile.
+
+    Examples
+    --------
+    >>> with open_for_update("results/fig3-left.h5") as f:  # doctest: +SKIP
+    ...     f.attrs["card"] = card.text
+    """
+    path = Path(path)
+    read_header(path)
+    with scan_lock(path):
+        tmp = path.with_name(f"{path.name}.update-{os.getpid()}")
+        shutil.copyfile(path, tmp)
+        try:
+            with h5py.File(tmp, "r+") as f:
+                yield f
+            fsync(tmp)
+            os.replace(tmp, path)
+            fsync_dir(path.parent)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+def replace_card(path: str | os.PathLike[str], card_text: str) -> None:
+    """Replace the stored card text of a complete result (e.g. new cosmetic ``[plot]`` keys).
+
+    Only for a card of the same scan: the card's SHA-256 (which excludes cosmetic tables) and
+    every dataset stay as they are.
+    """
+    with open_for_update(path) as f:
+        f.attrs["card"] = card_text

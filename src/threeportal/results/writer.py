@@ -1,0 +1,259 @@
+"""Writing the root of a result: its layout (fields, masks, axes) tile by tile.
+
+A scan writes ``<out>.partial`` tile by tile and renames it to ``<out>`` once complete, so
+``<out>`` is complete or absent. The links between datasets are attributes written here: a
+field's ``domain`` names the mask where it is defined, that mask's ``domain_of`` names the field
+(read them back with :meth:`threeportal.results.ScanResult.domain`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import h5py
+import numpy as np
+from numpy.typing import NDArray
+
+from .._version import __version__
+from .files import SCHEMA, SCHEMA_VERSION, fsync, fsync_dir, open_h5
+
+__all__ = ["Entry", "PartialWriter", "Tiling", "domain_name", "field_entries"]
+
+#: Smallest chunk side of the 2-D datasets (tiles smaller than this share chunks).
+_MIN_CHUNK = 32
+
+
+@dataclass(frozen=True)
+class Tiling:
+    """The grid cut into square tiles of ``tile`` x ``tile`` points (smaller at the edges).
+
+    Tile ``k`` covers x indices ``[ix0, ix1)`` and y indices ``[iy0, iy1)``; tiles are
+    numbered along x first.
+    """
+
+    nx: int
+    ny: int
+    tile: int
+
+    @property
+    def n_x_tiles(self) -> int:
+        """Number of tiles along x."""
+        return -(-self.nx // self.tile)
+
+    @property
+    def n_y_tiles(self) -> int:
+        """Number of tiles along y."""
+        return -(-self.ny // self.tile)
+
+    def __len__(self) -> int:
+        return self.n_x_tiles * self.n_y_tiles
+
+    def bounds(self, k: int) -> tuple[int, int, int, int]:
+        """``(ix0, ix1, iy0, iy1)`` of tile ``k``."""
+        ty, tx = divmod(k, self.n_x_tiles)
+        ix0, iy0 = tx * self.tile, ty * self.tile
+        return ix0, min(ix0 + self.tile, self.nx), iy0, min(iy0 + self.tile, self.ny)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One 2-D dataset of a result: a field or a mask, and its attributes."""
+
+    name: str
+    kind: str  # "field" or "mask"
+    layer: str
+    description: str
+    units: str = ""
+    levels: tuple[float, ...] = ()
+    domain: str = ""
+    domain_of: str = ""
+
+    def attrs(self) -> dict[str, Any]:
+        """HDF5 attributes of the dataset."""
+        if self.kind == "field":
+            return {
+                "kind": "field",
+                "layer": self.layer,
+                "units": self.units,
+                "description": self.description,
+                "levels": np.asarray(self.levels, dtype=float),
+                "domain": self.domain,
+            }
+        attrs: dict[str, Any] = {
+            "kind": "mask",
+            "layer": self.layer,
+            "description": self.description,
+        }
+        if self.domain_of:
+            attrs["domain_of"] = self.domain_of
+        return attrs
+
+
+def domain_name(field: str) -> str:
+    """Name of the mask dataset holding where ``field`` is defined."""
+    return f"{field}_domain"
+
+
+def field_entries(
+    name: str,
+    layer: str,
+    description: str,
+    units: str,
+    levels: Sequence[float],
+    has_domain: bool,
+) -> list[Entry]:
+    """A field's entry, and its domain mask's entry (linked both ways) if it has a domain."""
+    domain = domain_name(name) if has_domain else ""
+    levels = tuple(float(v) for v in levels)
+    entries = [Entry(name, "field", layer, description, units, levels, domain)]
+    if domain:
+        entries.append(Entry(domain, "mask", layer, f"where {name} is defined", domain_of=name))
+    return entries
+
+
+def _early_allocation() -> h5py.h5p.PropDCID:
+    """Dataset creation properties: all storage allocated (and filled) at creation."""
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)
+    return dcpl
+
+
+def _write_root(
+    f: h5py.File,
+    attrs: Mapping[str, Any],
+    axes: tuple[tuple[str, NDArray[np.float64], str, str], ...],
+    tiling: Tiling,
+) -> list[h5py.Dataset]:
+    """Root attributes and the two axis datasets (dimension scales), returned x then y."""
+    root = f.attrs
+    root["schema"] = SCHEMA
+    root["schema_version"] = SCHEMA_VERSION
+    root["package_version"] = __version__
+    root["created"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    for key, value in attrs.items():
+        root[key] = value
+    root["x_axis"], root["y_axis"] = axes[0][0], axes[1][0]
+    root["tile"], root["n_tiles"] = tiling.tile, len(tiling)
+    root["complete"] = False
+    scales = []
+    for name, values, units, scale in axes:
+        ds = f.create_dataset(name, data=np.asarray(values, dtype=float))
+        ds.attrs["units"], ds.attrs["scale"] = units, scale
+        ds.make_scale(name)
+        scales.append(ds)
+    return scales
+
+
+class PartialWriter:
+    """Writes ``<out>.partial`` tile by tile; :meth:`finish` renames it to ``<out>``.
+
+    Storage is allocated and filled (NaN / 0) when the file is created (chunks of the tile
+    size, early allocation, no compression), so a tile write only touches raw data, never
+    the file's metadata: a process killed at any moment leaves a readable file, and a tile
+    is marked in ``tiles_done`` only after its data are flushed.
+    """
+
+    def __init__(self, path: Path, file: h5py.File, tiling: Tiling) -> None:
+        self.path = path
+        self.file = file
+        self.tiling = tiling
+        self.done: NDArray[np.bool_] = np.asarray(file["tiles_done"][...], dtype=bool)
+        self._datasets: dict[str, h5py.Dataset] = {}
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        *,
+        attrs: Mapping[str, Any],
+        x: tuple[str, NDArray[np.float64], str, str],
+        y: tuple[str, NDArray[np.float64], str, str],
+        entries: Sequence[Entry],
+        tiling: Tiling,
+    ) -> PartialWriter:
+        """Create a fresh partial file.
+
+        Parameters
+        ----------
+        path : Path
+            The ``.partial`` path (overwritten).
+        attrs : mapping
+            Root attributes besides the schema ones.
+        x, y : tuple
+            ``(parameter name, values in stored units, units, scale)`` of each axis.
+        entries : sequence of Entry
+            The fields and masks.
+        tiling : Tiling
+            How the grid is cut.
+        """
+        f = h5py.File(path, "w")
+        try:
+            x_scale, y_scale = _write_root(f, attrs, (x, y), tiling)
+            side = max(tiling.tile, _MIN_CHUNK)
+            chunks = (min(side, tiling.ny), min(side, tiling.nx))
+            for entry in entries:
+                field = entry.kind == "field"
+                ds = f.create_dataset(
+                    entry.name,
+                    shape=(tiling.ny, tiling.nx),
+                    dtype=np.float64 if field else np.uint8,
+                    chunks=chunks,
+                    fillvalue=np.nan if field else 0,
+                    dcpl=_early_allocation(),
+                )
+                for key, value in entry.attrs().items():
+                    ds.attrs[key] = value
+                ds.dims[0].attach_scale(y_scale)
+                ds.dims[1].attach_scale(x_scale)
+            done = f.create_dataset(
+                "tiles_done",
+                shape=(len(tiling),),
+                dtype=bool,
+                fillvalue=False,
+                dcpl=_early_allocation(),
+            )
+            done.attrs["description"] = "True for each finished tile (resume bookkeeping)"
+            done.make_scale("tiles_done")
+            f.flush()
+        except BaseException:
+            f.close()
+            path.unlink(missing_ok=True)
+            raise
+        return cls(path, f, tiling)
+
+    @classmethod
+    def reopen(cls, path: Path, tiling: Tiling) -> PartialWriter:
+        """Open an interrupted partial file to resume it."""
+        return cls(path, open_h5(path, "r+"), tiling)
+
+    def write_tile(self, k: int, arrays: Mapping[str, NDArray[Any]]) -> None:
+        """Write tile ``k`` (arrays of shape (ny_tile, nx_tile)), then mark it done."""
+        ix0, ix1, iy0, iy1 = self.tiling.bounds(k)
+        where = np.s_[iy0:iy1, ix0:ix1]
+        for name, values in arrays.items():
+            ds = self._datasets.get(name)
+            if ds is None:
+                ds = self._datasets[name] = self.file[name]
+            ds.write_direct(np.ascontiguousarray(values, dtype=ds.dtype), dest_sel=where)
+        self.file.flush()
+        self.file["tiles_done"][k] = True
+        self.file.flush()
+        self.done[k] = True
+
+    def close(self) -> None:
+        """Flush and close (the partial file stays for a later resume)."""
+        if self.file.id.valid:
+            self.file.close()
+
+    def finish(self, final: Path) -> None:
+        """Mark complete, close, sync and rename to ``final`` (atomic)."""
+        self.file.attrs["complete"] = True
+        self.file.close()
+        fsync(self.path)
+        os.replace(self.path, final)
+        fsync_dir(final.parent)
