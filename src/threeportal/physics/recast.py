@@ -120,12 +120,13 @@ def efficiency_displaced(t0: ArrayLike, tau: ArrayLike, r: float) -> NDArray[np.
     # grids): exp(-a) is 0 in double precision for a > 745.2, and 1 - exp(-r a) is 1 for
     # r a > 38. NaN and inf (tau = 0) fail ``a < _EXP_ZERO`` and give 0.
     live = a < _EXP_ZERO
+    short = live & (a < _EXPM1_MINUS_ONE / r)
+    np.negative(a, out=a)  # a is ours: -a from here on
     out = np.zeros(a.shape)
-    np.exp(np.negative(a), out=out, where=live)
-    ra = np.multiply(a, -r)
-    short = live & (ra > -_EXPM1_MINUS_ONE)
+    np.exp(a, out=out, where=live)
+    a *= r
     tail = np.full(a.shape, -1.0)
-    np.expm1(ra, out=tail, where=short)
+    np.expm1(a, out=tail, where=short)
     out *= tail
     np.negative(out, out=out)
     return out
@@ -309,11 +310,18 @@ def signal_ratio(
     m = np.asarray(m_zprime, float)
     domain, log_yield, log_t0 = _interpolate(prepared, m)
     inverse_yield = np.where(domain, np.exp(-log_yield), 0.0)
-    n_model = np.asarray(eps, float) ** 2 * np.asarray(br_seen, float)
+    # eps^2 / N_lim first: a per-mass array when eps is (pass eps^2 BR as br_seen and eps = 1
+    # to save a grid pass); the grid-sized products are then done in place.
+    ratio = np.asarray(br_seen, float) * (np.asarray(eps, float) ** 2 * inverse_yield)
     if spec.kind != "prompt":
         t1 = prompt_window_t1(spec, m) if spec.kind == "prompt-window" else np.inf
-        n_model = n_model * efficiency(spec, tau, t0=np.exp(log_t0), t1=t1)
-    return n_model * inverse_yield, domain
+        accepted = efficiency(spec, tau, t0=np.exp(log_t0), t1=t1)
+        if accepted.shape == np.broadcast_shapes(accepted.shape, ratio.shape):
+            accepted *= ratio
+            ratio = accepted
+        else:
+            ratio = ratio * accepted
+    return ratio, domain
 
 
 @dataclass(frozen=True, eq=False)
