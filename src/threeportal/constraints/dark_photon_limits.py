@@ -14,7 +14,6 @@ user's ``.toml`` sidecar) and ``nuh_invisible`` (nu_h counts as invisible when i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..data.common import SHIPPED_NAME
 from ..data.dark_photon import shipped_dark_photon_limits
 from ..physics.recast import RecastLimit, ZprimeDecays, seen_width, signal_ratio
 from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask, Output, scalar
@@ -30,7 +30,6 @@ __all__ = ["DARK_PHOTON_LIMITS", "DarkPhotonLimitsLayer", "recast_ratio", "share
 
 _LAYER = "dark_photon_limits"
 _DERIVED = ("names", "sources")
-_SHIPPED_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def shared_zprime_decays(ctx: EvaluationContext) -> ZprimeDecays:
@@ -61,13 +60,15 @@ def recast_ratio(
         width = seen_width(decays.widths, decay, nuh_invisible)
         seen[decay] = np.square(decays.eps) * width * decays.inverse_total
     m = np.asarray(ctx.model.m_zprime, float)
-    ratio = np.zeros(ctx.shape)
     domain = np.zeros(m.shape, dtype=bool)
     where = _mass_span(prepared, m, len(ctx.shape))
     if where is None:
-        return ratio, domain
+        return np.zeros(ctx.shape), domain
     inputs = [np.broadcast_to(x, ctx.shape) for x in (seen[decay], decays.tau)]
     part, part_domain = signal_ratio(prepared, m[where[0]], 1.0, *(x[where[1]] for x in inputs))
+    if part.shape == ctx.shape:  # the whole grid is in the limit's mass range
+        return part, part_domain
+    ratio = np.zeros(ctx.shape)
     ratio[where[1]] = part
     domain[where[0]] = part_domain
     return ratio, domain
@@ -112,7 +113,7 @@ def _selection(limits: Any) -> tuple[list[str], list[str]]:
     for entry in limits:
         if not isinstance(entry, str) or not entry.strip():
             raise ConstraintError(f"{where}: {entry!r} is not a limit name or a file path")
-        if _SHIPPED_NAME.match(entry):
+        if SHIPPED_NAME.match(entry):
             if entry not in shipped:
                 raise ConstraintError(
                     f"{where}: {entry!r} is not a shipped dark-photon limit; shipped: "
