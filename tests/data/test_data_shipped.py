@@ -16,6 +16,7 @@ from threeportal.data import (
     shipped_inputs,
     verify_shipped,
 )
+from threeportal.data.dark_photon import shipped_dark_photon_limits
 
 LIMITS = {
     # name: (rows, value columns)
@@ -176,10 +177,14 @@ def test_experiment_provenance(name):
 
 def test_listing_has_one_line_per_input():
     lines = format_listing().splitlines()
-    assert len(lines) == len(shipped_inputs())
-    for line, name in zip(lines, shipped_inputs(), strict=True):
+    names = shipped_inputs() + shipped_dark_photon_limits()  # dark-photon limits listed last
+    assert len(lines) == len(names)
+    for line, name in zip(lines, names, strict=True):
         assert line.startswith(name + " ")
         assert "ERROR" not in line
+    assert len(shipped_dark_photon_limits()) == 33
+    e137 = next(line for line in lines if line.startswith("E137_Andreas2012mt "))
+    assert "dark-photon limit" in e137 and "E137" in e137 and "Andreas:2012mt" in e137
     assert any("limit" in line and "arXiv:1411.3963" in line for line in lines)
 
 

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from ..data import DataFileError, LimitCurve, load_input
+from ..data.dark_photon import load_dark_photon_limit, shipped_dark_photon_limits
 from ..data.registry import KINDS, shipped_files
 from ..units import unit_value
 
@@ -13,7 +14,8 @@ __all__ = ["format_listing", "format_show"]
 
 
 def format_listing() -> str:
-    """One line per shipped input: name, kind, experiment and citation.
+    """One line per shipped input (the dark-photon limits last): name, kind, experiment and
+    citation.
 
     Returns
     -------
@@ -35,12 +37,26 @@ def format_listing() -> str:
         else:
             experiment = item.experiment
         entries.append((stem, kind, experiment, item.citation))
+    entries.extend(_dark_photon_entries())
     if not entries:
         return ""
     widths = [max(len(e[i]) for e in entries) for i in range(3)]
     return "".join(
         f"{e[0]:<{widths[0]}}  {e[1]:<{widths[1]}}  {e[2]:<{widths[2]}}  {e[3]}\n" for e in entries
     )
+
+
+def _dark_photon_entries() -> list[tuple[str, str, str, str]]:
+    """(name, kind, experiment, citation) of each shipped dark-photon limit."""
+    entries = []
+    for name in shipped_dark_photon_limits():
+        try:
+            limit = load_dark_photon_limit(name)
+        except DataFileError as err:
+            entries.append((name, "dark-photon limit", "?", f"ERROR {err}"))
+            continue
+        entries.append((name, "dark-photon limit", limit.experiment, limit.citation))
+    return entries
 
 
 def _fmt(value: float) -> str:
@@ -131,7 +147,3 @@ def format_show(name_or_path: str | os.PathLike[str], *, preview_rows: int = 3) 
         width = max(len(k) for k in item.provenance)
         out.extend(f"    {key:<{width}} : {value}" for key, value in item.provenance.items())
     return "\n".join(out) + "\n"
-
-
-# --------------------------------------------------------------------------------------------
-# Integrity of the shipped files

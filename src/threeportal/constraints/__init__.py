@@ -12,6 +12,7 @@ from typing import Any
 from ..constants import M_K_PLUS, M_MUON
 from ..model import ModelPoint
 from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask, Output, scalar
+from .dark_photon_limits import DARK_PHOTON_LIMITS
 from .e141 import E141
 from .inputs import DEFAULT_INPUTS, Inputs
 from .lifetimes import LIFETIMES
@@ -40,7 +41,17 @@ __all__ = [
 
 #: Every layer, by name, in drawing order (regions first, curves on top).
 REGISTRY: dict[str, Constraint] = {
-    c.name: c for c in (PEAK_SEARCH, UPSCATTERING, NA48_2, E141, NA62_EE, NA62_MUMU, LIFETIMES)
+    c.name: c
+    for c in (
+        PEAK_SEARCH,
+        UPSCATTERING,
+        NA48_2,
+        E141,
+        DARK_PHOTON_LIMITS,
+        NA62_EE,
+        NA62_MUMU,
+        LIFETIMES,
+    )
 }
 #: Layers whose nu_h comes from K+ -> mu+ nu_h (they need m_nuh < m_K - m_mu).
 KAON_LAYERS: tuple[str, ...] = tuple(name for name, c in REGISTRY.items() if c.kaon_decay)

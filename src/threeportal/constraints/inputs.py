@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..data import load_experiment, load_limit
+from ..data import DataFileError, load_experiment, load_limit
+from ..data.dark_photon import load_dark_photon_limit
+from ..physics.recast import RecastLimit, prepare_limit
 from .base import ConstraintError
 
 __all__ = ["DEFAULT_INPUTS", "Inputs", "LimitInput"]
@@ -78,6 +81,7 @@ class Inputs:
         self.mapping = mapping
         self._experiments: dict[str, Any] = {}
         self._limits: dict[str, LimitInput] = {}
+        self._dark_photon: dict[str, RecastLimit] = {}
 
     def experiment(self, key: str) -> Any:
         """Experiment parameters for input ``key`` (e.g. ``"na62"``)."""
@@ -90,6 +94,48 @@ class Inputs:
         if key not in self._limits:
             self._limits[key] = LimitInput(load_limit(self._source(key)))
         return self._limits[key]
+
+    def dark_photon(self, name_or_path: str) -> RecastLimit:
+        """A dark-photon limit (shipped name or sidecar path), loaded and prepared once.
+
+        Raises
+        ------
+        ConstraintError
+            One line naming the file, the line and what is allowed.
+        """
+        if name_or_path not in self._dark_photon:
+            try:
+                limit = load_dark_photon_limit(name_or_path)
+            except DataFileError as err:
+                raise ConstraintError(f"constraints.dark_photon_limits.limits: {err}") from None
+            self._dark_photon[name_or_path] = prepare_limit(limit)
+        return self._dark_photon[name_or_path]
+
+    def band_recast(self, key: str, template: str) -> RecastLimit:
+        """The excluded band of limit input ``key`` recast with the metadata of the shipped
+        dark-photon limit ``template`` (its acceptance and final states), prepared once.
+
+        Raises
+        ------
+        ConstraintError
+            If the band file does not have exactly three columns (mass, lower, upper edge).
+        """
+        cache_key = f"{key}\0{template}"
+        if cache_key not in self._dark_photon:
+            curve = self.limit(key).curve
+            names = list(curve.columns)
+            if len(names) != 3:
+                raise ConstraintError(
+                    f"inputs.{key}: {curve.path} has columns {', '.join(names)}; an excluded "
+                    "band needs exactly three (mass, lower edge, upper edge)"
+                )
+            columns = dict(
+                zip((names[0], "eps_lower", "eps_upper"), curve.columns.values(), strict=True)
+            )
+            limit = self.dark_photon(template).limit
+            band = replace(limit, curve=replace(curve, columns=columns), path=curve.path)
+            self._dark_photon[cache_key] = prepare_limit(band)
+        return self._dark_photon[cache_key]
 
     def _source(self, key: str) -> str:
         try:

@@ -138,13 +138,18 @@ def load_experiment(name_or_path: str | os.PathLike[str]) -> ExperimentParameter
 
 
 def load_input(name_or_path: str | os.PathLike[str]) -> LimitCurve | ExperimentParameters:
-    """A shipped input by name (limit or experiment file) or a user file by path."""
+    """A shipped input by name (limit, experiment or dark-photon limit file) or a user file
+    by path (a dark-photon limit gives its limit curve)."""
     if isinstance(name_or_path, str) and SHIPPED_NAME.match(name_or_path):
         files = shipped_files()
         if name_or_path + EXPERIMENT_SUFFIX in files:
             return load_experiment(name_or_path)
         if name_or_path + LIMIT_SUFFIX in files:
             return load_limit(name_or_path)
+        from .dark_photon import load_dark_photon_limit, shipped_dark_photon_limits
+
+        if name_or_path in shipped_dark_photon_limits():
+            return load_dark_photon_limit(name_or_path).curve
         raise DataFileError(
             name_or_path,
             0,
@@ -205,7 +210,8 @@ def verify_shipped() -> list[str]:
     -------
     list of str
         One line per problem (missing, unlisted or modified file, file that fails to load,
-        experiment naming a limit that is not shipped); empty when all is well.
+        experiment naming a limit that is not shipped), the dark-photon limits in
+        ``dark_photon/`` checked against their own manifest; empty when all is well.
     """
     expected, problems = _read_manifest()
     actual = checksums()
@@ -219,6 +225,9 @@ def verify_shipped() -> list[str]:
         for name in actual
         if name not in expected
     )
+    from .dark_photon import verify_dark_photon_shipped
+
+    problems.extend(f"dark_photon/{problem}" for problem in verify_dark_photon_shipped())
     shipped_limits = set(_shipped_of_kind(LIMIT_SUFFIX))
     for name in shipped_files():
         stem = name.rsplit(".", 1)[0]

@@ -60,6 +60,9 @@ _CHANNEL_KEYS: dict[str, tuple[str, ...]] = {
 }
 #: Reference mixing at which the A' widths are evaluated (they scale as eps^2).
 _EPS_REF = 1e-3
+#: exp(-a) is exactly 0 in double precision above this a; expm1(-x) is exactly -1 above this x.
+_EXP_ZERO = 746.0
+_EXPM1_MINUS_ONE = 40.0
 #: Bracket of x = t0 / tau_A'(eps_lower) for the displaced root, and bisection steps.
 _LOG_X_RANGE = (np.log(1e-30), np.log(1e4))
 _BISECTION_STEPS = 100
@@ -112,8 +115,21 @@ def efficiency_displaced(t0: ArrayLike, tau: ArrayLike, r: float) -> NDArray[np.
     (a -> 0, where E ~ r a). 0 for tau = 0 and tau = inf.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
-        a = np.asarray(t0, float) / np.asarray(tau, float)
-        return np.where(np.isfinite(a), np.exp(-a) * -np.expm1(-r * a), 0.0)
+        a = np.asarray(np.asarray(t0, float) / np.asarray(tau, float))
+    # Skip the transcendental functions where their result is known exactly (they run on whole
+    # grids): exp(-a) is 0 in double precision for a > 745.2, and 1 - exp(-r a) is 1 for
+    # r a > 38. NaN and inf (tau = 0) fail ``a < _EXP_ZERO`` and give 0.
+    live = a < _EXP_ZERO
+    short = live & (a < _EXPM1_MINUS_ONE / r)
+    np.negative(a, out=a)  # a is ours: -a from here on
+    out = np.zeros(a.shape)
+    np.exp(a, out=out, where=live)
+    a *= r
+    tail = np.full(a.shape, -1.0)
+    np.expm1(a, out=tail, where=short)
+    out *= tail
+    np.negative(out, out=out)
+    return out
 
 
 def efficiency(
@@ -294,11 +310,18 @@ def signal_ratio(
     m = np.asarray(m_zprime, float)
     domain, log_yield, log_t0 = _interpolate(prepared, m)
     inverse_yield = np.where(domain, np.exp(-log_yield), 0.0)
-    n_model = np.asarray(eps, float) ** 2 * np.asarray(br_seen, float)
+    # eps^2 / N_lim first: a per-mass array when eps is (pass eps^2 BR as br_seen and eps = 1
+    # to save a grid pass); the grid-sized products are then done in place.
+    ratio = np.asarray(br_seen, float) * (np.asarray(eps, float) ** 2 * inverse_yield)
     if spec.kind != "prompt":
         t1 = prompt_window_t1(spec, m) if spec.kind == "prompt-window" else np.inf
-        n_model = n_model * efficiency(spec, tau, t0=np.exp(log_t0), t1=t1)
-    return n_model * inverse_yield, domain
+        accepted = efficiency(spec, tau, t0=np.exp(log_t0), t1=t1)
+        if accepted.shape == np.broadcast_shapes(accepted.shape, ratio.shape):
+            accepted *= ratio
+            ratio = accepted
+        else:
+            ratio = ratio * accepted
+    return ratio, domain
 
 
 @dataclass(frozen=True, eq=False)

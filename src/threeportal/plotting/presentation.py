@@ -9,15 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ..data.dark_photon import DarkPhotonLimit
 
 __all__ = [
     "BOUND_LABELS",
+    "DARK_PHOTON_FAMILIES",
     "DEFAULT_LOOKS",
     "EXPERIMENT_NAMES",
     "FIELD_SYMBOLS",
     "LAYERS",
     "LayerLook",
+    "dark_photon_family",
+    "dark_photon_look",
 ]
 
 
@@ -59,6 +65,11 @@ LAYERS: dict[str, LayerLook] = {
     "e141": LayerLook(
         "region", "E141", {"facecolor": "khaki", "edgecolor": "darkgoldenrod", "alpha": 0.6}
     ),
+    "dark_photon_limits": LayerLook(
+        "curve",
+        ("dark-photon limits (recast)", "dark photon"),
+        {"color": "tab:purple", "linestyle": "solid", "linewidth": 1.0},
+    ),
     "na62_ee": LayerLook(
         "curve",
         (r"NA62 SES $K\to\mu\nu ee$", r"NA62 $ee$"),
@@ -93,3 +104,30 @@ BOUND_LABELS = ("{name} (published)", "{name}")
 
 #: Display names of the experiments of per-experiment outputs (``peak_search_<key>_...``).
 EXPERIMENT_NAMES: dict[str, str] = {"kek": "KEK", "e949": "E949", "na62": "NA62"}
+
+#: Colour families of the recast dark-photon limits (one outline per limit at signal ratio 1):
+#: beam dumps (displaced decays), prompt searches (prompt and prompt-window) and invisible
+#: (missing-energy) searches. Masks ``dark_photon_{visible,invisible}_excluded`` use the
+#: facecolor of their family.
+DARK_PHOTON_FAMILIES: dict[str, dict[str, Any]] = {
+    "beam dump": {"color": "tab:brown", "facecolor": "burlywood", "linestyle": "solid"},
+    "prompt": {"color": "tab:purple", "facecolor": "thistle", "linestyle": "dashed"},
+    "invisible": {"color": "tab:green", "facecolor": "palegreen", "linestyle": "dashdot"},
+}
+
+
+def dark_photon_family(limit: DarkPhotonLimit) -> str:
+    """The colour family of a dark-photon limit: ``beam dump``, ``prompt`` or ``invisible``."""
+    if limit.invisible:
+        return "invisible"
+    return "beam dump" if limit.efficiency.kind == "displaced" else "prompt"
+
+
+def dark_photon_look(limit: DarkPhotonLimit) -> LayerLook:
+    """How the outline of one recast limit (``<NAME>_signal_ratio`` at 1) is drawn.
+
+    Labelled with the experiment, styled by its family (:data:`DARK_PHOTON_FAMILIES`).
+    """
+    family = DARK_PHOTON_FAMILIES[dark_photon_family(limit)]
+    style = {"color": family["color"], "linestyle": family["linestyle"], "linewidth": 1.0}
+    return LayerLook("curve", limit.experiment, style)

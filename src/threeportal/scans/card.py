@@ -42,6 +42,7 @@ from ..constraints import (
     ConstraintError,
     closed_kaon_layers,
 )
+from ..data.common import SHIPPED_NAME
 from ..model import NATURES, ModelError, ModelPoint, canonical_name
 from .axis import Axis, parse_axis
 from .errors import CardError
@@ -75,6 +76,7 @@ __all__ = [
     "builtin_cards",
     "load_card",
     "parse_set",
+    "resolve_limit_paths",
     "to_toml",
 ]
 
@@ -139,6 +141,7 @@ class Card:
         resolve_input_paths(data, Path.cwd())
         if overrides:
             apply_overrides(data, overrides)
+        resolve_limit_paths(data, Path.cwd())
         return cls(data, source=source)
 
     def _validate(self, data: dict[str, Any], default_name: str | None) -> None:
@@ -341,6 +344,26 @@ class Card:
         )
 
 
+def resolve_limit_paths(data: dict[str, Any], base: Path) -> None:
+    """Make the relative file paths of ``constraints.dark_photon_limits.limits`` absolute.
+
+    Shipped names (letters, digits, ``_``, ``-``) and absolute paths are left as they are;
+    a relative path is taken relative to ``base`` (the card's folder, or the working
+    directory for cards given as text and for ``--set`` values).
+    """
+    table = data.get("constraints")
+    layer = table.get("dark_photon_limits") if isinstance(table, dict) else None
+    limits = layer.get("limits") if isinstance(layer, dict) else None
+    if not isinstance(limits, list):
+        return
+    layer["limits"] = [
+        entry
+        if not isinstance(entry, str) or SHIPPED_NAME.match(entry) or Path(entry).is_absolute()
+        else os.path.abspath(base / Path(entry).expanduser())
+        for entry in limits
+    ]
+
+
 def _model_point(
     fixed: Mapping[str, Any],
     x_name: str,
@@ -413,6 +436,7 @@ def load_card(
             return name_or_path
         data = parse_toml(name_or_path.text, name_or_path.source)
         apply_overrides(data, overrides)
+        resolve_limit_paths(data, Path.cwd())
         return Card(data, source=name_or_path.source)
     path = Path(os.fspath(name_or_path)).expanduser()
     if path.is_file():
@@ -422,6 +446,7 @@ def load_card(
             raise CardError(f"{path}: cannot read the card ({err})") from None
         data = parse_toml(text, str(path))
         resolve_input_paths(data, path.resolve().parent)
+        resolve_limit_paths(data, path.resolve().parent)
         source, default_name = str(path), path.stem
     elif isinstance(name_or_path, str) and name_or_path in builtin_cards():
         data = parse_toml(builtin_card_text(name_or_path), name_or_path)
@@ -433,4 +458,5 @@ def load_card(
         )
     if overrides:
         apply_overrides(data, overrides)
+        resolve_limit_paths(data, Path.cwd())  # relative paths given on the command line
     return Card(data, source=source, default_name=default_name)
