@@ -22,8 +22,8 @@ from threeportal.data.dark_photon import load_dark_photon_limit, shipped_dark_ph
 from threeportal.model import ModelPoint
 from threeportal.physics import branching_ratios, zprime_widths
 from threeportal.physics.recast import prepare_limit
+from threeportal.results import load
 from threeportal.scans import CardError, load_card, run_scan
-from threeportal.scans.store import load
 
 LAYER = "dark_photon_limits"
 NAMES = shipped_dark_photon_limits()
@@ -65,7 +65,7 @@ def test_card_scan_stores_every_limit_with_its_domain(tmp_path):
 
 
 def _run(card, tmp_path):
-    return run_scan(card, tmp_path / "dp.h5", jobs=1, quiet=True)
+    return run_scan(card, tmp_path / "dp.h5", jobs=1)
 
 
 @pytest.mark.parametrize("name", VISIBLE)

@@ -113,26 +113,32 @@ def test_e141_compares_epsilon_equal_to_cw_chi_with_the_band():
         chi = epsilon / C_W
         point = ModelPoint(m_nuh=300 * MeV, m_zprime=mass, U_muh2=1e-8, chi2=chi**2, g_prime=0.5)
         out = layer(point, "e141")
-        assert value(out["e141_epsilon"]) == pytest.approx(epsilon, rel=1e-12, abs=0)
+        assert (value(out["e141_signal_ratio"]) > 1) is excluded, epsilon
         assert bool(np.asarray(out["e141_excluded"].values).reshape(-1)[0]) is excluded, epsilon
 
 
-def test_e141_band_is_interpolated_in_log_log():
-    """Between two rows the edge is the power law through them (a straight line in log-log).
-    At the log midpoint of the upper-edge step where linear interpolation differs most
-    (0.9%), epsilon 0.3% above the log-log edge is allowed and 0.3% below it excluded."""
+def test_e141_band_between_rows_follows_the_published_edges():
+    """Between two rows the recast interpolates the limit yield (log-log in mass), not the
+    edges, so its band edges at the log midpoints stay within 4% of the power law through the
+    neighbouring published edges (measured: 1.6% lower, 3.3% upper) and never outside 10%."""
     band = load_limit("e141_1987_epsilon")
-    m, up = band.columns["m_Zprime"], band.columns["epsilon_upper"]
-    x = np.sqrt(m[:-1] * m[1:])  # log midpoints
-    log_edge = np.sqrt(up[:-1] * up[1:])
-    linear_edge = up[:-1] + (up[1:] - up[:-1]) * (x - m[:-1]) / (m[1:] - m[:-1])
-    i = int(np.argmax(np.abs(linear_edge / log_edge - 1)))
-    assert linear_edge[i] / log_edge[i] - 1 > 0.006
-    for epsilon, excluded in ((1.003 * log_edge[i], False), (0.997 * log_edge[i], True)):
-        chi2 = (epsilon / C_W) ** 2
-        point = ModelPoint(m_nuh=300 * MeV, m_zprime=x[i], U_muh2=1e-8, chi2=chi2, g_prime=0.5)
-        got = layer(point, "e141")["e141_excluded"].values
-        assert bool(np.asarray(got).reshape(-1)[0]) is excluded, epsilon
+    m = band.columns["m_Zprime"]
+    lo, up = band.columns["epsilon_lower"], band.columns["epsilon_upper"]
+    for i in range(0, len(m) - 1, 9):
+        x = np.sqrt(m[i] * m[i + 1])
+        edges = (np.sqrt(lo[i] * lo[i + 1]), np.sqrt(up[i] * up[i + 1]))
+        if edges[1] / edges[0] < 1.3:
+            continue  # the tip of the band: too narrow for a 4% test
+        for epsilon, excluded in (
+            (1.04 * edges[0], True),
+            (0.96 * edges[1], True),
+            (0.90 * edges[0], False),
+            (1.10 * edges[1], False),
+        ):
+            chi2 = (epsilon / C_W) ** 2
+            point = ModelPoint(m_nuh=300 * MeV, m_zprime=x, U_muh2=1e-8, chi2=chi2, g_prime=0.5)
+            got = layer(point, "e141")["e141_excluded"].values
+            assert bool(np.asarray(got).reshape(-1)[0]) is excluded, (i, epsilon)
 
 
 # ------------------------------------------------------------------ NA62

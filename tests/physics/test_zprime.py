@@ -69,15 +69,19 @@ def test_pure_dark_photon_branching_ratios_match_the_reference_table():
 
 def test_hadronic_width_threshold_and_range():
     """R = 0 below the table (0.280 GeV, just above 2 m_pi+), positive above; flat continuum
-    from the last row (10 GeV) to the open-bottom threshold, refused beyond."""
+    from the last row (10 GeV) to the open-bottom threshold, where the b quark adds
+    N_c Q_b^2 = 1/3 to N_c sum Q^2 = 10/3 (u, d, s, c); refused above the Z mass."""
     assert 2 * M_PI_PLUS < 280 * MeV
     below, above = zprime_widths(default_point(1e-8, np.array([279.9, 281.0]) * MeV))["hadrons"]
     assert below == 0.0 and above > 0.0
     last, flat = zprime_widths(heavy_point(np.array([10_000, 10_500]) * MeV))["hadrons"]
     mumu = zprime_widths(heavy_point(np.array([10_000, 10_500]) * MeV))["mumu"]
     assert flat / mumu[1] == pytest.approx(last / mumu[0], rel=1e-12, abs=0)
-    with pytest.raises(ThreeportalError, match=r"10\.56 GeV"):
-        zprime_widths(heavy_point(10_600 * MeV))
+    beyond = zprime_widths(heavy_point(np.array([11_000, 80_000]) * MeV))
+    ratio = beyond["hadrons"] / beyond["mumu"]
+    assert ratio == pytest.approx([(11 / 10) * last / mumu[0]] * 2, rel=1e-12, abs=0)
+    with pytest.raises(ThreeportalError, match=r"91\.1876 GeV"):
+        zprime_widths(heavy_point(92_000 * MeV))
 
 
 def test_tau_width_is_the_lepton_formula_above_threshold():

@@ -2,9 +2,12 @@
 
 ``hadronic_ratio.dat`` (beside this module; provenance in its header) tabulates R from 0.280 to
 10 GeV in 1 MeV steps. :func:`hadronic_ratio` interpolates it linearly, returns 0 below the first
-row (the pi+ pi- threshold region, see the file's notes), holds the last row's value up to the
-open-bottom threshold (flat u, d, s, c continuum; the narrow Upsilon peaks are not resolved:
-published dark-photon limits reach 10.3 GeV) and refuses masses above it.
+row (the pi+ pi- threshold region, see the file's notes), and above the last row continues
+it with the quark-parton continuum: the last row's value up to the open-bottom threshold (flat
+u, d, s, c continuum; the narrow Upsilon peaks are not resolved), times 11/10 above it (the b
+quark adds N_c Q_b^2 = 1/3 to N_c sum Q_q^2 = 10/3), up to :data:`CONTINUUM_TOP` (the Z mass,
+where a kinetically mixed Z' stops being a heavy dark photon). Published dark-photon limits
+reach 10.3 GeV (BaBar) and 90 GeV (LEP, invisible).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ..errors import ThreeportalError
 
 __all__ = [
     "CONTINUUM_TOP",
+    "OPEN_BOTTOM",
     "HADRONIC_RATIO_FILE",
     "hadronic_ratio",
     "hadronic_ratio_cumulative",
@@ -30,8 +34,12 @@ __all__ = [
 
 #: Name of the shipped table (in this package directory).
 HADRONIC_RATIO_FILE = "hadronic_ratio.dat"
-#: Upper end of :func:`hadronic_ratio`: 2 m_B, where the b b-bar continuum opens (R jumps).
-CONTINUUM_TOP = 10.56 * GeV
+#: Open-bottom threshold 2 m_B: above it the b-quark continuum adds to R.
+OPEN_BOTTOM = 10.56 * GeV
+#: Upper end of :func:`hadronic_ratio`: the Z mass (PDG, 91.1876 GeV).
+CONTINUUM_TOP = 91.1876 * GeV
+#: R above the open-bottom threshold relative to below it: (10/3 + 1/3) / (10/3).
+_BOTTOM_STEP = 11.0 / 10.0
 
 
 @lru_cache(maxsize=1)
@@ -69,23 +77,25 @@ def hadronic_ratio_table() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
 def hadronic_ratio(mass: ArrayLike) -> NDArray[np.float64]:
     """R(m) at the masses ``mass`` (MeV): linear interpolation, 0 below the table.
 
-    Between the last row (10 GeV) and :data:`CONTINUUM_TOP` R keeps its last value.
+    Above the last row (10 GeV) R keeps its last value, times 11/10 above the open-bottom
+    threshold (module docstring).
 
     Raises
     ------
     ThreeportalError
-        If a mass lies above :data:`CONTINUUM_TOP` (10.56 GeV).
+        If a mass lies above :data:`CONTINUUM_TOP` (the Z mass).
     """
     masses, ratio = hadronic_ratio_table()
     mass = np.asarray(mass, float)
     _check_range(mass, CONTINUUM_TOP)
-    return np.interp(mass, masses, ratio, left=0.0, right=ratio[-1])
+    inside = np.interp(mass, masses, ratio, left=0.0, right=ratio[-1])
+    return np.where(mass > OPEN_BOTTOM, _BOTTOM_STEP * ratio[-1], inside)
 
 
 def _check_range(mass: NDArray[np.float64], top: float) -> None:
     if np.any(mass > top):
         raise ThreeportalError(
-            f"mass {float(np.max(mass)) / GeV:.4g} GeV: the hadronic ratio R(m) is tabulated "
+            f"mass {float(np.max(mass)) / GeV:.4g} GeV: the hadronic ratio R(m) is known "
             f"only up to {top / GeV:g} GeV (allowed: masses <= {top / GeV:g} GeV)"
         )
 
