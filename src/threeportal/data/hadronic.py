@@ -23,8 +23,8 @@ from ..errors import ThreeportalError
 
 __all__ = [
     "CONTINUUM_TOP",
-    "OPEN_BOTTOM",
     "HADRONIC_RATIO_FILE",
+    "OPEN_BOTTOM",
     "hadronic_ratio",
     "hadronic_ratio_cumulative",
     "hadronic_ratio_integral",
