@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint fig3 bench clean
+.PHONY: install test lint fig3 dark-photon bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ lint: $(STAMP)
 
 fig3: $(STAMP)
 	$(BIN)/threeportal fig3 --outdir figures
+
+# Recast dark-photon limits in (m_Z', eps): |U_muh|^2 = 1e-12 (the classic plot) and 1e-4.
+dark-photon: $(STAMP)
+	$(BIN)/python -c "from threeportal.workflow import dark_photon; dark_photon('results', 'figures')"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

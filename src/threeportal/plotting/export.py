@@ -5,17 +5,20 @@ after the dataset and the index of the level in its ``levels`` attribute:
 
 CSV
     ``#`` header lines (what the contour is, the result's card and inputs SHA-256, the level,
-    ``# units: piece=1, <x>=<units>, <y>=<units>``, one ``# piece k: ...`` line per piece
+    ``# units: piece=1, <x>=<units>, <y>=<units>``, ``# citation: ...`` for a recast
+    dark-photon limit, one ``# piece k: ...`` line per piece
     saying whether it is open, closed or a hole of another piece), then the columns
     ``piece,<x axis name>,<y axis name>``. Floats are written to full precision (``repr``).
 JSON
     One object: ``schema`` ("threeportal.contour"), ``schema_version``, ``source``, ``kind``,
-    ``layer``, ``description``, ``level``, ``level_index``, ``units``, ``x`` and ``y`` (name,
+    ``layer``, ``description``, ``citation`` (recast dark-photon limits only), ``level``,
+    ``level_index``, ``units``, ``x`` and ``y`` (name,
     units, scale), ``card_sha256``, ``inputs_sha256``, ``package_version``, ``result`` and
     ``pieces`` (each ``closed``, ``hole``, ``parent``, ``x``, ``y``).
 HEPData
     ``submission.yaml`` (one table per non-empty contour; the first document's comment gives
-    the provenance) and one data YAML per contour: independent variable x; dependent
+    the provenance; a recast dark-photon limit's table description ends with the published
+    limit's citation) and one data YAML per contour: independent variable x; dependent
     variables y (qualifiers: contour, kind, and the level of a line or the mask of a region),
     ``piece`` (the piece index) and ``hole of piece`` (the outer piece of a hole, -1
     otherwise). Passes ``hepdata-validator``. Needs PyYAML.
@@ -36,6 +39,7 @@ import numpy as np
 from .._version import __version__
 from ._result import PlottingError, ResultLike, open_result
 from .contours import Contour, Piece, result_contours
+from .dark_photon import limit_citation
 
 __all__ = [
     "CONTOUR_SCHEMA",
@@ -108,6 +112,7 @@ def write_csv(path: Path, contour: Contour, res: ResultLike) -> Path:
         f"# threeportal contour {contour.key}: {contour.source} at {_level_text(contour)}"
         f" ({contour.kind})",
         f"# description: {_description(res, contour)}",
+        *([f"# citation: {cite}"] if (cite := limit_citation(res, contour.source)) else []),
         f"# layer: {contour.layer}",
         f"# level: {contour.level!r}; level_units: {contour.units}; kind: {contour.kind}",
         f"# result: {prov['result']}; card_sha256: {prov['card_sha256']};"
@@ -155,7 +160,7 @@ def read_csv(path: str | os.PathLike[str]) -> Contour:
                 for item in line.removeprefix("# units: ").split(", "):
                     name, _, unit = item.partition("=")
                     units[name] = unit
-            elif line.startswith(("# description: ", "# result: ")):
+            elif line.startswith(("# description: ", "# citation: ", "# result: ")):
                 continue  # free text and provenance: not needed to rebuild the contour
             elif line.startswith("# "):
                 for item in line.removeprefix("# ").split("; "):
@@ -199,6 +204,7 @@ def _json_object(contour: Contour, res: ResultLike) -> dict[str, Any]:
         "kind": contour.kind,
         "layer": contour.layer,
         "description": _description(res, contour),
+        **({"citation": cite} if (cite := limit_citation(res, contour.source)) else {}),
         "level": contour.level,
         "level_index": contour.level_index,
         "units": contour.units,
@@ -326,11 +332,13 @@ def _hepdata_table(contour: Contour) -> dict[str, Any]:
 def _hepdata_entry(res: ResultLike, contour: Contour, data_file: str) -> dict[str, Any]:
     """The ``submission.yaml`` document of one contour's table."""
     table_name = f"{contour.source} at {_level_text(contour)}"
+    cite = limit_citation(res, contour.source)
     return {
         "name": table_name[:_HEPDATA_NAME_MAX],
         "description": (
             f"{_description(res, contour)}: {contour.kind} contour at "
             f"{_level_text(contour)}, {len(contour.pieces)} piece(s)."
+            + (f" Recast of the published limit: {cite}." if cite else "")
         ),
         "keywords": [
             {"name": "observables", "values": [contour.source]},

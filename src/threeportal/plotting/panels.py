@@ -43,6 +43,7 @@ from matplotlib.path import Path as MplPath
 from ._result import ResultLike, card_table, open_result
 from .annotations import Z, draw_legend, draw_note, parameter_text
 from .contours import Contour, result_contours
+from .dark_photon import DARK_PHOTON_LAYER, draw_dark_photon_limits
 from .labels import Raster, label_lines, place_text
 from .styles import (
     BOUND_LABELS,
@@ -78,6 +79,8 @@ def _plan(
     items = []
     for source, group in by_source.items():
         layer, kind = group[0].layer, group[0].kind
+        if layer == DARK_PHOTON_LAYER:  # drawn by draw_dark_photon_limits
+            continue
         overrides = {**style.get(layer, {}), **style.get(source, {})}
         st = layer_style(layer, "region" if kind == "region" else "curve", overrides)
         layer_kind = st["kind"]
@@ -212,9 +215,13 @@ def draw_result(
         Every artist added: region patches, contour sets, label texts, legend or note.
     """
     res = open_result(result)
-    items = _plan(res, result_contours(res) if contours is None else contours, _styles(res, style))
+    contours = result_contours(res) if contours is None else contours
+    items = _plan(res, contours, _styles(res, style))
     _set_axes(ax, res)
     canvas = _Canvas()
+    canvas.artists += draw_dark_photon_limits(
+        ax, res, contours=contours, handles=canvas.handles, fontsize=fontsize - 1
+    )
     for key, item in enumerate(items):
         if item.role == "region":
             _draw_region(ax, canvas, key, item)
