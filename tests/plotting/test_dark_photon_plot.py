@@ -150,3 +150,46 @@ def test_export_has_every_limit_with_its_citation(scan: Path, tmp_path: Path, fm
     if fmt == "json":  # other contours carry no citation
         mask = json.loads((tmp_path / fmt / "dark_photon_visible_excluded.level0.json").read_text())
         assert "citation" not in mask
+
+
+def _user_result(tmp_path: Path, limits_entry: str) -> Path:
+    """A synthetic result holding one recast field of a user's limit named ``MINE``."""
+    from plot_synthetic import write_result
+
+    x, y = np.geomspace(1.0, 1000.0, 30), np.geomspace(1e-8, 1e-2, 30)
+    ratio = np.where(np.log10(y)[:, None] < -5.0, 10.0, 0.1) * np.ones((1, x.size))
+    card = f'[constraints.dark_photon_limits]\nlimits = ["{limits_entry}"]\n'
+    return write_result(
+        tmp_path / "mine.h5",
+        x=("m_zprime", x, "MeV", "log"),
+        y=("eps", y, "1", "log"),
+        fields={
+            "MINE_signal_ratio": (
+                ratio,
+                {
+                    "layer": "dark_photon_limits",
+                    "levels": [1.0],
+                    "units": "1",
+                    "description": "MYEXP (MYEXP, INSPIRE Me:2024abc): recast signal over limit",
+                },
+            )
+        },
+        card=card,
+    )
+
+
+def test_a_users_limit_is_drawn_from_its_own_files_or_its_stored_description(
+    tmp_path: Path,
+) -> None:
+    shipped = Path(load_dark_photon_limit("E137_Andreas2012mt").path).parent
+    for suffix in (".lmt", ".toml"):
+        text = (shipped / f"E137_Andreas2012mt{suffix}").read_text()
+        (tmp_path / f"MINE{suffix}").write_text(text.replace("E137_Andreas2012mt", "MINE"))
+    found = recast_outlines(load(_user_result(tmp_path, str(tmp_path / "MINE.toml"))))
+    assert [(o.name, o.experiment, o.family) for o in found] == [("MINE", "E137", "beam dump")]
+    assert "Andreas:2012mt" in found[0].citation
+    (tmp_path / "MINE.toml").unlink()  # moved away: the stored description still names it
+    lost = load(_user_result(tmp_path, str(tmp_path / "MINE.toml")))
+    outline = recast_outlines(lost)[0]
+    assert (outline.experiment, outline.citation) == ("MYEXP", "MYEXP, INSPIRE Me:2024abc")
+    assert _drawn(draw_dark_photon_limits(_axes(), lost)) == ["MINE"]

@@ -76,8 +76,12 @@ class RecastOutline:
 
 
 @functools.lru_cache(maxsize=256)
-def _load(entry: str) -> DarkPhotonLimit | None:
-    """The limit's metadata (a shipped name or a sidecar path), None if it cannot be read."""
+def _load(entry: str, stamp: int | None = None) -> DarkPhotonLimit | None:
+    """The limit's metadata (a shipped name or a sidecar path), None if it cannot be read.
+
+    ``stamp`` (a user file's modification time) keys the cache, so an edited, moved or new
+    file is read again.
+    """
     try:
         return load_dark_photon_limit(entry)
     except (ThreeportalError, OSError):
@@ -92,7 +96,9 @@ def _limit(res: ResultLike, name: str) -> DarkPhotonLimit | None:
     entries = options.get("limits", []) if isinstance(options, dict) else []
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, str) and Path(entry).stem == name:
-            return _load(os.fspath(Path(entry).expanduser()))
+            path = Path(entry).expanduser()
+            stamp = path.stat().st_mtime_ns if path.is_file() else None
+            return _load(os.fspath(path), stamp)
     return None
 
 
