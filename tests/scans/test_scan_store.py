@@ -52,7 +52,7 @@ def test_schema_with_plain_h5py(small_result):
             assert ds.dims[0][0] == y and ds.dims[1][0] == x
             assert ds.attrs["layer"] and ds.attrs["description"]
             if kind == "field":
-                assert ds.dtype == np.float64
+                assert ds.dtype == np.float32
                 assert isinstance(ds.attrs["units"], str)
                 assert ds.attrs["levels"].dtype == np.float64
                 domain = ds.attrs["domain"]
@@ -90,7 +90,7 @@ def test_load_api(small_result):
     assert (r.x_scale, r.y_scale) == ("linear", "log")
     assert r.path == small_result and r.card == r.attrs["card"]
     assert all(m.dtype == bool and m.shape == (10, 12) for m in r.masks.values())
-    assert all(v.dtype == np.float64 for v in r.fields.values())
+    assert all(v.dtype == np.float32 for v in r.fields.values())
     assert r.field_attrs["na62_ee_expected_events"]["units"] == "1"
     assert r.mask_attrs["na48_2_br_signal_domain"]["domain_of"] == "na48_2_br_signal"
     assert r.inputs["na62_limit"] == "na62_2017_umu2"
