@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import logging
 import os
 import time
@@ -29,11 +28,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._version import __version__
 from ..constraints import Field, Inputs, Mask, evaluate_constraints
 from ..errors import (
-    DamagedResultError,
-    ResultInTheWayError,
     ScanArgumentError,
     one_line,
 )
@@ -43,17 +39,15 @@ from ..results import (
     Entry,
     PartialWriter,
     Tiling,
-    dataset_names,
     domain_name,
     field_entries,
-    read_header,
     scan_lock,
     set_card,
-    verify_result,
 )
 from .card import Card, load_card
 from .errors import CardError, ScanError
 from .refine import refine_result
+from .resume import cache_hit, create, partial_state, reopen
 from .workers import TILE_MEMORY_BUDGET, choose_jobs, choose_tile, cores, local_tiles
 
 __all__ = [
@@ -280,85 +274,6 @@ def _check_arguments(
         )
 
 
-def _partial_state(
-    partial: Path, card: Card, inputs_sha: str, entries: list[Entry], force: bool
-) -> int | None:
-    """Tile size of a resumable partial file, else None (after removing a stale one)."""
-    if not partial.exists():
-        return None
-    if force:
-        partial.unlink()
-        return None
-    try:
-        header = read_header(partial)
-        layout = dataset_names(partial)
-    except ScanError as err:
-        _log.info("discarding the unreadable interrupted scan %s (%s)", partial, err)
-        partial.unlink()
-        return None
-    if header.get("card_sha256") != card.sha256 or header.get("inputs_sha256") != inputs_sha:
-        raise ResultInTheWayError(
-            partial,
-            "an interrupted scan of a different card or inputs is in the way; "
-            "rerun that card to finish it, or discard it",
-            partial=True,
-        )
-    expected = {e.name: e.kind for e in entries}
-    if header.get("package_version") != __version__ or layout != expected:
-        _log.info(
-            "discarding the interrupted scan %s (written by threeportal %s with other "
-            "datasets; now %s)",
-            partial,
-            header.get("package_version"),
-            __version__,
-        )
-        partial.unlink()
-        return None
-    return int(header["tile"])
-
-
-def _cache_hit(out: Path, card: Card, inputs_sha: str, entries: list[Entry]) -> str | None:
-    """The stored card text if ``out`` already holds this complete scan with the datasets
-    ``entries``, verified against its checksums; None if absent or stored otherwise.
-
-    Raises
-    ------
-    ResultInTheWayError
-        If ``out`` holds anything else (another scan, an unreadable, damaged or foreign file).
-    """
-    if not out.exists():
-        return None
-    try:
-        header = read_header(out)
-    except ScanError as err:
-        reason = str(err).removeprefix(f"{out}: ")
-        raise ResultInTheWayError(out, f"{reason}; refusing to overwrite it") from None
-    same = header.get("card_sha256") == card.sha256 and header.get("inputs_sha256") == inputs_sha
-    if not (same and header.get("complete") is True):
-        raise ResultInTheWayError(
-            out,
-            f"holds a different scan (card {header.get('scan_name')!r}, "
-            f"card sha256 {str(header.get('card_sha256'))[:12]}, inputs sha256 "
-            f"{str(header.get('inputs_sha256'))[:12]})",
-        )
-    if dataset_names(out) != {e.name: e.kind for e in entries}:
-        _log.info("%s holds this scan with other datasets stored; recomputing it", out)
-        return None
-    try:
-        verify_result(out)
-    except DamagedResultError as err:
-        raise ResultInTheWayError(
-            out, f"dataset {err.dataset!r} is damaged (checksum mismatch)"
-        ) from None
-    _log.info(
-        "cache hit: %s already holds this scan (same card and inputs SHA-256, data verified); "
-        "nothing to do",
-        out,
-        extra={"threeportal_cache_hit": True},
-    )
-    return str(header.get("card", ""))
-
-
 def run_scan(
     card: Card | str | os.PathLike[str],
     output: str | os.PathLike[str] | None = None,
@@ -432,66 +347,23 @@ def run_scan(
         except ValueError as err:
             raise CardError(one_line(err)) from None
         entries = stored_entries(probe_layout(card, inputs), card.diagnostics)
-        stored_card = None if force else _cache_hit(out, card, inputs_sha, entries)
-        cache_hit = stored_card is not None
-        if not cache_hit:
+        stored_card = None if force else cache_hit(out, card, inputs_sha, entries)
+        hit = stored_card is not None
+        if not hit:
             with _backend(backend, scheduler):
                 n_tiles = _scan(card, inputs, entries, out, jobs, backend, tile, force, progress)
     # outside the scan lock: the in-place updates take it themselves
-    if cache_hit and _plot_table(stored_card) != card.data.get("plot", {}):
+    if hit and _plot_table(stored_card) != card.data.get("plot", {}):
         set_card(out, card.text)  # same scan, new [plot] styles: keep them with it
     evaluations = refine_result(out, card, inputs)  # no-op unless [grid] refine > 0
     if evaluations:
         _log.info("refined the contours of %s: %d levels, %d model evaluations",
                   out, card.refine, evaluations)  # fmt: skip
-    if not cache_hit:
+    if not hit:
         _log.info("wrote %s: %d x %d grid (%s x %s), %d layers, %d tiles, %d workers, %.1f s",
                   out, card.x.n, card.y.n, card.x.parameter, card.y.parameter,
                   len(card.constraints), n_tiles, jobs, time.perf_counter() - started)  # fmt: skip
     return out
-
-
-def _reopen(partial: Path, tiling: Tiling) -> PartialWriter | None:
-    """Reopen an interrupted scan, its damaged tiles marked to redo; None if beyond repair."""
-    try:
-        writer = PartialWriter.reopen(partial, tiling)
-    except (ScanError, OSError, KeyError) as err:
-        _log.info("discarding the unreadable interrupted scan %s (%s)", partial, one_line(err))
-        partial.unlink()
-        return None
-    try:
-        damaged = writer.verify_done()
-    except (OSError, KeyError, ValueError) as err:
-        writer.close()
-        _log.info("discarding the damaged interrupted scan %s (%s)", partial, one_line(err))
-        partial.unlink()
-        return None
-    if damaged:
-        _log.warning("%s: %d damaged tiles (checksum mismatch) will be recomputed",
-                     partial, len(damaged))  # fmt: skip
-    return writer
-
-
-def _create(partial: Path, card: Card, inputs: Inputs, entries: list[Entry], tile: int,
-            jobs: int) -> PartialWriter:  # fmt: skip
-    """A fresh ``<out>.partial`` for this scan."""
-    tiling = Tiling(card.x.n, card.y.n, tile)
-    attrs = {
-        "card": card.text,
-        "card_sha256": card.sha256,
-        "inputs_sha256": inputs.sha256,
-        "inputs": json.dumps(inputs.mapping, sort_keys=True),
-        "scan_name": card.name,
-        "grid_refine": card.refine,
-    }
-    return PartialWriter.create(
-        partial,
-        attrs=attrs,
-        entries=entries,
-        tiling=tiling,
-        x=(card.x.parameter, card.x.stored_values(), card.x.units, card.x.scale),
-        y=(card.y.parameter, card.y.stored_values(), card.y.units, card.y.scale),
-    )
 
 
 def _scan(
@@ -510,8 +382,8 @@ def _scan(
     Returns the number of tiles of the scan.
     """
     partial = out.with_name(out.name + ".partial")
-    tile_size = _partial_state(partial, card, inputs.sha256, entries, force)
-    writer = None if tile_size is None else _reopen(partial, Tiling(card.x.n, card.y.n, tile_size))
+    tile_size = partial_state(partial, card, inputs.sha256, entries, force)
+    writer = None if tile_size is None else reopen(partial, Tiling(card.x.n, card.y.n, tile_size))
     if writer is not None:
         if tile is not None and tile != tile_size:
             _log.info("resuming with the interrupted scan's tile size %d", tile_size)
@@ -520,7 +392,7 @@ def _scan(
     else:
         if tile is None:
             tile = card.tile or choose_tile(card.x.n, card.y.n, max(jobs, 1))
-        writer = _create(partial, card, inputs, entries, tile, jobs)
+        writer = create(partial, card, inputs, entries, tile, jobs)
     tiling = writer.tiling
     try:
         _run_tiles(card, writer, jobs, backend, progress, [e.name for e in entries])
