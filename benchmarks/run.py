@@ -179,7 +179,7 @@ def main() -> int:
     results["naive_points_per_second_100"] = naive
     results["baseline_ratio"] = results["points_per_second"]["100"] / naive
     print(
-        f"  naive loop + quad, 100 x 100: {naive:12.3e} points/s; "
+        f"  naive loop + quad, {100 // scale}^2: {naive:12.3e} points/s; "
         f"vectorised is {results['baseline_ratio']:.0f} x faster"
     )
     for label, extra, key in (
@@ -191,7 +191,7 @@ def main() -> int:
         results[f"scan_points_per_second_1000_{label}"] = {"1": one, "2": two}
         results[key] = two / one
         print(
-            f"  scan 1000 x 1000 ({label} decay probabilities): 1 worker {one:.3e} points/s,"
+            f"  scan {1000 // scale}^2 ({label} decay probabilities): 1 worker {one:.3e} points/s,"
             f" 2 workers {two:.3e} points/s, speed-up {two / one:.2f}"
         )
     sizes = (1000 // scale, 2000 // scale, 4000 // scale)
