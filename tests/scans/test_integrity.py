@@ -61,33 +61,46 @@ def test_a_flipped_byte_in_a_complete_result_is_named_never_read(tmp_path, small
     assert_same(path, small_result)
 
 
-def test_a_damaged_partial_loses_only_its_damaged_tile(tmp_path, monkeypatch, small_result):
-    card = load_card("fig3-left", list(SMALL))
-    out = tmp_path / "r.h5"
-    partial = tmp_path / "r.h5.partial"
+def _interrupted_then_resumed(monkeypatch, card, out, tile, flip):
+    """Interrupt a scan after 3 tiles, flip a byte of chunk ``flip(written)``, resume; the
+    written and the recomputed tiles."""
     original = PartialWriter.write_tile
-    written = []
+    written, recomputed = [], []
 
-    def stop_after_four(self, k, arrays):
-        if len(written) == 4:
+    def stop_after_three(self, k, arrays):
+        if len(written) == 3:
             raise KeyboardInterrupt
         original(self, k, arrays)
         written.append(k)
 
-    monkeypatch.setattr(PartialWriter, "write_tile", stop_after_four)
+    monkeypatch.setattr(PartialWriter, "write_tile", stop_after_three)
     with pytest.raises(KeyboardInterrupt):
-        run_scan(card, out, jobs=1, tile=4)
-    monkeypatch.setattr(PartialWriter, "write_tile", original)
-    flip_chunk_byte(partial, "na62_ee_expected_events", chunk=written[1])
-    recomputed = []
+        run_scan(card, out, jobs=1, tile=tile)
+    flip_chunk_byte(out.with_name(out.name + ".partial"), "na62_ee_expected_events", flip(written))
     monkeypatch.setattr(
         PartialWriter,
         "write_tile",
         lambda self, k, arrays: (recomputed.append(k), original(self, k, arrays)),
     )
     run_scan(card, out, jobs=1)
-    assert written[1] in recomputed
-    assert set(recomputed) == set(range(9)) - {written[0], written[2], written[3]}
+    return written, recomputed
+
+
+def test_a_damaged_partial_loses_only_its_damaged_tile(tmp_path, monkeypatch):
+    card = load_card("fig3-left", ["axes.x.n=64", "axes.y.n=40"])
+    out = tmp_path / "r.h5"
+    # one chunk per 32 x 32 tile: tile k is chunk k (both numbered along x first)
+    written, recomputed = _interrupted_then_resumed(monkeypatch, card, out, 32, lambda w: w[1])
+    assert sorted(recomputed) == sorted({0, 1, 2, 3} - {written[0], written[2]})
+    assert_same(out, run_scan(card, tmp_path / "clean.h5", jobs=1))
+
+
+def test_small_tiles_share_a_chunk_and_are_redone_together(tmp_path, monkeypatch, small_result):
+    card = load_card("fig3-left", list(SMALL))
+    out = tmp_path / "r.h5"
+    # 4 x 4 tiles of a 12 x 10 grid all lie in one 32 x 32 chunk
+    _, recomputed = _interrupted_then_resumed(monkeypatch, card, out, 4, lambda w: 0)
+    assert sorted(recomputed) == list(range(9))
     assert_same(out, small_result)
 
 
