@@ -43,13 +43,13 @@ def _tree_rss(pid: int) -> int:
         p = stack.pop()
         try:
             status = Path(f"/proc/{p}/status").read_text()
-            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+            for task in Path(f"/proc/{p}/task").iterdir():  # children of every thread
+                stack += [int(c) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError):
             continue
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1]) * 1024
-        stack += [int(c) for c in children]
     return total
 
 
