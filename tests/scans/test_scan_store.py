@@ -94,14 +94,15 @@ def test_load_api(small_result):
     assert r.field_attrs["na62_ee_expected_events"]["units"] == "1"
     assert r.mask_attrs["na48_2_br_signal_domain"]["domain_of"] == "na48_2_br_signal"
     assert r.inputs["na62_limit"] == "na62_2017_umu2"
-    # z[j, i] is at (x[i], y[j]): the upscattering ratio is proportional to |U_muh|^2 (y)
-    ratio = r.fields["upscattering_ratio_to_nue"]
+    # z[j, i] is at (x[i], y[j]): the upscattering ratio is proportional to |U_muh|^2 (y),
+    # to the precision of two float32 roundings
+    ratio = r.fields["upscattering_ratio_to_nue"].astype(float)
     positive = ratio[0] > 0
     assert positive.any()
     np.testing.assert_allclose(
         ratio[:, positive] / ratio[0, positive],
         np.broadcast_to((r.y / r.y[0])[:, None], ratio[:, positive].shape),
-        rtol=1e-9,
+        rtol=2.5 * np.finfo(np.float32).eps,
     )
 
 
