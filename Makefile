@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint fig3 dark-photon bench clean
+.PHONY: install test lint fig3 dark-photon bench bench-large clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,13 @@ fig3: $(STAMP)
 dark-photon: $(STAMP)
 	$(BIN)/python -c "from threeportal.workflow import dark_photon; dark_photon('results', 'figures')"
 
+# Timings are ratios within one run, but a busy machine distorts them: run on a quiet one.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# A 10000 x 10000 scan on a dask LocalCluster of 2 workers (tens of minutes; not in `test`).
+bench-large: $(STAMP)
+	$(BIN)/python benchmarks/large.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -13,11 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "DamagedResultError",
     "ResultInTheWayError",
     "ResultLockedError",
     "ScanArgumentError",
     "ScanError",
     "ThreeportalError",
+    "WorkerDiedError",
     "one_line",
 ]
 
@@ -49,6 +51,20 @@ class ResultInTheWayError(ScanError):
         super().__init__(f"{path}: {reason}")
 
 
+class DamagedResultError(ScanError):
+    """Dataset ``dataset`` of the result ``path`` fails its checksum (the data were altered).
+
+    The scan that wrote the file can rewrite it (recompute, overwriting the damaged file).
+    """
+
+    def __init__(self, path: Path, dataset: str) -> None:
+        self.path, self.dataset = Path(path), dataset
+        super().__init__(
+            f"{path}: dataset {dataset!r} is damaged (checksum mismatch); "
+            "recompute it by rerunning its scan over this file"
+        )
+
+
 class ResultLockedError(ScanError):
     """Another process holds the lock ``lock`` of the result ``path``."""
 
@@ -57,6 +73,14 @@ class ResultLockedError(ScanError):
         super().__init__(
             f"{path}: another threeportal process is writing this result (lock {lock})"
         )
+
+
+class WorkerDiedError(ScanError):
+    """Scan worker ``worker`` died (killed, out of memory); the finished tiles are kept."""
+
+    def __init__(self, worker: int, cause: str) -> None:
+        self.worker, self.cause = worker, cause
+        super().__init__(f"worker {worker} died ({cause}); rerun the same command to resume")
 
 
 def one_line(text: object) -> str:

@@ -13,7 +13,12 @@ from threeportal.scans.schema import AXIS_SCHEMA, GRID_SCHEMA, OUTPUT_SCHEMA, va
 
 def test_defaults_fill_absent_optional_keys():
     assert validate_table({}, "grid", GRID_SCHEMA) == {"refine": 0}
-    assert validate_table({"path": "a.h5"}, "output", OUTPUT_SCHEMA) == {"path": "a.h5", "tile": 50}
+    # no tile: the engine chooses it from the grid; diagnostics are not stored by default
+    assert validate_table({"path": "a.h5"}, "output", OUTPUT_SCHEMA) == {
+        "path": "a.h5",
+        "tile": None,
+        "diagnostics": False,
+    }
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,9 @@ def test_a_tile_is_one_vectorised_call_transposed_to_y_x(small_card):
     )
     events = direct["na62_ee"]["na62_ee_expected_events"].values
     assert arrays["na62_ee_expected_events"].shape == (3, 5)
-    np.testing.assert_array_equal(arrays["na62_ee_expected_events"], events.T)
+    # stored as float32: the float64 evaluation rounded once, nothing else
+    assert arrays["na62_ee_expected_events"].dtype == np.float32
+    np.testing.assert_array_equal(arrays["na62_ee_expected_events"], events.T.astype(np.float32))
     assert arrays["na48_2_br_signal_domain"].dtype == bool
     assert arrays["na62_ee_sensitive"].dtype == bool
 
@@ -75,32 +77,60 @@ def test_a_tile_is_one_vectorised_call_transposed_to_y_x(small_card):
 # --- results ------------------------------------------------------------------------------
 
 
-def test_scan_result_matches_a_direct_evaluation(small_result, small_card):
+def _direct(card):
+    """Every output of the card evaluated in float64 directly, in one call (no engine)."""
+    model = card.model_point(card.x.values(), card.y.values())
+    direct = evaluate_constraints(model, card.constraints, card.options, Inputs(card.inputs))
+    fields, masks = {}, {}
+    for layer in direct.values():
+        for name, item in layer.items():
+            values = np.broadcast_to(item.values, model.shape).T
+            if hasattr(item, "units"):
+                fields[name] = (np.asarray(values, dtype=np.float64), item.levels)
+                if item.domain is not None:
+                    masks[f"{name}_domain"] = np.broadcast_to(item.domain, model.shape).T
+            else:
+                masks[name] = values
+    return fields, masks
+
+
+def _assert_matches_direct(result, fields, masks):
+    """Stored fields are the float64 values rounded once to float32 (so they agree to
+    float32 precision, 6e-8 relative); masks are identical."""
+    for name, values in result.fields.items():
+        assert values.dtype == np.float32, name
+        want = fields[name][0]
+        np.testing.assert_array_equal(values, want.astype(np.float32), err_msg=name)
+        finite = np.isfinite(want) & (want != 0)
+        rel = np.abs(values[finite] / want[finite] - 1)
+        assert rel.max(initial=0) <= np.finfo(np.float32).eps, name
+    for name, values in result.masks.items():
+        np.testing.assert_array_equal(values, masks[name], err_msg=name)
+
+
+def test_scan_result_matches_a_direct_float64_evaluation(small_result, small_card):
     result = load(small_result)
     assert (result.x_name, result.y_name) == ("m_nuh", "U_muh2")
     np.testing.assert_array_equal(result.x, small_card.x.values())
     np.testing.assert_array_equal(result.y, small_card.y.values())
-    model = small_card.model_point(small_card.x.values(), small_card.y.values())
-    direct = evaluate_constraints(
-        model, small_card.constraints, small_card.options, Inputs(small_card.inputs)
-    )
-    n_fields = n_masks = 0
-    for layer in direct.values():
-        for name, item in layer.items():
-            if hasattr(item, "units"):
-                n_fields += 1
-                np.testing.assert_array_equal(
-                    result.fields[name], np.broadcast_to(item.values, model.shape).T
-                )
-                if item.domain is not None:
-                    n_masks += 1
-                    np.testing.assert_array_equal(result.masks[f"{name}_domain"], item.domain.T)
-            else:
-                n_masks += 1
-                np.testing.assert_array_equal(result.masks[name], item.values.T)
-    assert (len(result.fields), len(result.masks)) == (n_fields, n_masks)
+    fields, masks = _direct(small_card)
+    _assert_matches_direct(result, fields, masks)
+    # by default every mask and every field with a contour level (what is drawn) is stored
+    drawn = {name for name, (_, levels) in fields.items() if levels}
+    assert set(result.fields) == drawn
+    assert set(result.masks) == {
+        name for name in masks if not name.endswith("_domain") or name[:-7] in drawn
+    }
     for values in result.fields.values():
         assert values.shape == (10, 12) and np.isfinite(values).all()
+
+
+def test_diagnostics_switch_stores_every_field(tmp_path):
+    card = load_card("fig3-left", [*SMALL, "output.diagnostics=true"])
+    result = load(run_scan(card, tmp_path / "all.h5", jobs=1))
+    fields, masks = _direct(card)
+    assert set(result.fields) == set(fields) and set(result.masks) == set(masks)
+    _assert_matches_direct(result, fields, masks)
 
 
 def test_tile_size_and_jobs_do_not_change_the_results(tmp_path, small_card, small_result):
@@ -228,7 +258,7 @@ def test_card_problems_found_at_evaluation_write_nothing(tmp_path):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"backend": "spark"}, "unknown backend; allowed: loky, dask"),
+        ({"backend": "spark"}, "unknown backend; allowed: local, loky, dask"),
         ({"backend": "dask"}, "scheduler=None: needed with backend 'dask'"),
         ({"scheduler": "tcp://127.0.0.1:1"}, "only used with backend 'dask'"),
         ({"jobs": 0}, "jobs=0: allowed"),

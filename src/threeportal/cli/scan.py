@@ -140,7 +140,10 @@ def register(subparsers: Any) -> None:
         help="override a card key, e.g. --set model.chi2=1e-6 --set axes.x.n=50 (repeatable)",
     )
     scan.add_argument(
-        "--jobs", type=int, metavar="N", help="parallel workers (default: all cores; -1: all)"
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="parallel workers (default: 1 below ~250k grid points, else all cores; -1: all)",
     )
     scan.add_argument(
         "--backend",
@@ -157,7 +160,8 @@ def register(subparsers: Any) -> None:
         "--tile",
         type=int,
         metavar="N",
-        help="tile side in grid points (default: the card's [output] tile)",
+        help="tile side in grid points (default: the card's [output] tile, else chosen from "
+        "the grid and a memory budget)",
     )
     scan.add_argument(
         "--force",

@@ -6,11 +6,15 @@ Every group of the file is written and read here, and nowhere else:
   ``package_version``, ``created`` (UTC ISO), ``card`` (canonical TOML), ``card_sha256``,
   ``inputs_sha256``, ``inputs`` (JSON), ``x_axis``, ``y_axis``, ``complete``, ``tile``,
   ``n_tiles``, ``scan_name``, ``grid_refine``; one 1-D dataset per axis (a dimension scale,
-  attrs ``units``, ``scale``); 2-D datasets of shape (ny, nx): fields (float64; attrs
+  attrs ``units``, ``scale``); 2-D datasets of shape (ny, nx): fields (float32; attrs
   ``kind="field"``, ``layer``, ``units``, ``description``, ``levels``, ``domain`` naming the
   field's domain mask) and masks (uint8; attrs ``kind="mask"``, ``layer``, ``description``,
   ``domain_of`` for a domain mask); ``tiles_done`` (bool, one per tile);
-- ``/contours`` (:mod:`.contours`) and ``/refined`` (:mod:`.refined`).
+- ``/contours`` (:mod:`.contours`) and ``/refined`` (:mod:`.refined`), replaced in place by
+  :mod:`.update` (never a copy of the file).
+
+Every dataset carries HDF5's Fletcher-32 checksum, checked on each read
+(:func:`verify_result` checks a whole file).
 
 Everything lives in the root group so that ``xarray.open_dataset(path, engine="h5netcdf")``
 sees every field with its two coordinates. :mod:`.files` holds the single attribute reader,
@@ -41,14 +45,25 @@ from .files import (
     replace_card,
     scan_lock,
 )
-from .reader import ScanResult, load
+from .reader import ScanResult, load, verify_result
 from .refined import RefinedNodes, read_refined, refined_current, write_refined
-from .writer import Entry, PartialWriter, Tiling, domain_name, field_entries
+from .update import set_card, update_group
+from .writer import (
+    FIELD_DTYPE,
+    MASK_DTYPE,
+    Entry,
+    PartialWriter,
+    Tiling,
+    domain_name,
+    field_entries,
+)
 
 __all__ = [
     "CONTOURS_GROUP",
     "CONTOURS_SCHEMA",
     "CONTOURS_SCHEMA_VERSION",
+    "FIELD_DTYPE",
+    "MASK_DTYPE",
     "REFINED_GROUP",
     "RESERVED_NAMES",
     "SCHEMA",
@@ -73,6 +88,9 @@ __all__ = [
     "refined_current",
     "replace_card",
     "scan_lock",
+    "set_card",
+    "update_group",
+    "verify_result",
     "write_contours",
     "write_refined",
 ]

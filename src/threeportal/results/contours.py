@@ -34,7 +34,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ScanError
-from .files import CONTOURS_GROUP, open_for_update, open_h5, read_attrs, text_attr
+from .files import CONTOURS_GROUP, open_h5, read_attrs, read_header, text_attr
+from .update import current_group, update_group
+from .writer import checked_dataset
 
 __all__ = [
     "CONTOURS_SCHEMA",
@@ -118,10 +120,7 @@ class Contour:
         return f"{self.source}.level{self.level_index}"
 
 
-def _write_group(root: h5py.Group, contours: Sequence[Contour], card_sha256: str) -> None:
-    if CONTOURS_GROUP in root:
-        del root[CONTOURS_GROUP]
-    top = root.create_group(CONTOURS_GROUP)
+def _write_group(top: h5py.Group, contours: Sequence[Contour], card_sha256: str) -> None:
     top.attrs["schema"] = CONTOURS_SCHEMA
     top.attrs["schema_version"] = CONTOURS_SCHEMA_VERSION
     top.attrs["card_sha256"] = card_sha256
@@ -144,20 +143,22 @@ def _write_group(root: h5py.Group, contours: Sequence[Contour], card_sha256: str
             sub.attrs["level"] = contour.level
             sub.attrs["n_pieces"] = len(contour.pieces)
             for k, piece in enumerate(contour.pieces):
-                data = sub.create_dataset(f"piece_{k}", data=np.asarray(piece.xy, dtype=float))
+                data = checked_dataset(sub, f"piece_{k}", np.asarray(piece.xy, dtype=float))
                 data.attrs["closed"] = piece.closed
                 data.attrs["hole"] = piece.hole
                 data.attrs["parent"] = piece.parent
 
 
 def write_contours(path: str | os.PathLike[str], contours: Sequence[Contour]) -> Path:
-    """Replace ``/contours`` of a complete result file, atomically (see :func:`open_for_update`).
+    """Replace ``/contours`` of a complete result file in place, atomically (see
+    :func:`~threeportal.results.update.update_group`).
 
     Returns the result file.
     """
     path = Path(path)
-    with open_for_update(path) as h5:
-        _write_group(h5, contours, text_attr(read_attrs(h5), "card_sha256"))
+    card_sha256 = text_attr(read_header(path), "card_sha256")
+    with update_group(path, CONTOURS_GROUP) as top:
+        _write_group(top, contours, card_sha256)
     return path
 
 
@@ -198,9 +199,9 @@ def read_contours(path: str | os.PathLike[str]) -> list[Contour]:
     """
     path = Path(path)
     with open_h5(path, "r") as h5:
-        if CONTOURS_GROUP not in h5:
+        top = current_group(h5, CONTOURS_GROUP)
+        if top is None:
             raise ScanError(f"{path}: no stored contours (/{CONTOURS_GROUP} is missing)")
-        top = h5[CONTOURS_GROUP]
         attrs = read_attrs(top)
         if text_attr(attrs, "schema") != CONTOURS_SCHEMA:
             raise ScanError(f"{path}: /{CONTOURS_GROUP} is not a {CONTOURS_SCHEMA} group")
@@ -226,7 +227,7 @@ def read_contours(path: str | os.PathLike[str]) -> list[Contour]:
 def contours_current(path: str | os.PathLike[str]) -> bool:
     """Whether the file holds contours of this schema version, made from its card."""
     with open_h5(path, "r") as h5:
-        group = h5.get(CONTOURS_GROUP)
+        group = current_group(h5, CONTOURS_GROUP)
         if group is None:
             return False
         attrs = read_attrs(group)

@@ -1,4 +1,8 @@
-"""Reading the root of a complete result: axes, fields and masks into a :class:`ScanResult`."""
+"""Reading the root of a complete result: axes, fields and masks into a :class:`ScanResult`.
+
+Every read goes through HDF5's Fletcher-32 check (see :mod:`.writer`): a dataset whose stored
+bytes were altered raises :class:`~threeportal.errors.DamagedResultError` naming it.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,10 @@ import h5py
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import ScanError, one_line
+from ..errors import DamagedResultError, ScanError, one_line
 from .files import check_header, open_h5, read_attrs, text_attr
 
-__all__ = ["ScanResult", "load"]
+__all__ = ["ScanResult", "load", "verify_result"]
 
 
 @dataclass
@@ -37,7 +41,8 @@ class ScanResult:
     x_scale, y_scale : str
         ``"linear"`` or ``"log"``.
     fields : dict of str to ndarray
-        Fields, shape (ny, nx): ``fields[name][j, i]`` is at ``(x[i], y[j])``.
+        Fields as stored (float32), shape (ny, nx): ``fields[name][j, i]`` is at
+        ``(x[i], y[j])``.
     masks : dict of str to ndarray of bool
         Masks, shape (ny, nx).
     field_attrs, mask_attrs : dict of str to dict
@@ -56,7 +61,7 @@ class ScanResult:
     y_units: str
     x_scale: str
     y_scale: str
-    fields: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    fields: dict[str, NDArray[np.floating]] = field(default_factory=dict)
     masks: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
     field_attrs: dict[str, dict[str, Any]] = field(default_factory=dict)
     mask_attrs: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -112,13 +117,43 @@ class ScanResult:
         return xr.Dataset(data_vars=data_vars, coords=coords, attrs=dict(self.attrs))
 
 
+def _data(path: Path, ds: h5py.Dataset) -> NDArray[Any]:
+    """All of a dataset, or a DamagedResultError naming it if a checksum fails."""
+    try:
+        return np.asarray(ds[...])
+    except OSError:
+        raise DamagedResultError(path, ds.name.lstrip("/")) from None
+
+
+def verify_result(path: str | os.PathLike[str]) -> None:
+    """Check the checksum of every dataset of a result, one chunk at a time (bounded memory).
+
+    Raises
+    ------
+    DamagedResultError
+        Naming the first dataset whose stored bytes were altered.
+    ScanError
+        If the file cannot be opened.
+    """
+    path = Path(path)
+    datasets: list[h5py.Dataset] = []
+    with open_h5(path, "r") as f:
+        f.visititems(lambda _, obj: datasets.append(obj) if isinstance(obj, h5py.Dataset) else None)
+        for ds in datasets:
+            try:
+                for where in ds.iter_chunks() if ds.chunks else [...]:
+                    ds[where]
+            except OSError:
+                raise DamagedResultError(path, ds.name.lstrip("/")) from None
+
+
 def _axis(path: Path, f: h5py.File, name: str) -> tuple[NDArray[np.float64], str, str]:
     if name not in f or not isinstance(f[name], h5py.Dataset):
         raise ScanError(f"{path}: axis dataset {name!r} is missing")
     ds = f[name]
     attrs = read_attrs(ds)
     return (
-        np.asarray(ds[...], dtype=float),
+        np.asarray(_data(path, ds), dtype=float),
         text_attr(attrs, "units", "1"),
         text_attr(attrs, "scale", "linear"),
     )
@@ -146,10 +181,10 @@ def _read(path: Path, f: h5py.File) -> ScanResult:
         if ds.shape != shape:
             raise ScanError(f"{path}: dataset {name!r} has shape {ds.shape}, expected {shape}")
         if kind == "field":
-            result.fields[name] = np.asarray(ds[...], dtype=float)
+            result.fields[name] = _data(path, ds)
             result.field_attrs[name] = ds_attrs
         else:
-            result.masks[name] = np.asarray(ds[...]).astype(bool)
+            result.masks[name] = _data(path, ds).astype(bool)
             result.mask_attrs[name] = ds_attrs
     return result
 
@@ -171,7 +206,8 @@ def load(path: str | os.PathLike[str]) -> ScanResult:
     ------
     ScanError
         With a one-line message if the file is missing, not HDF5, truncated, not a scan
-        result, of another schema version, or incomplete.
+        result, of another schema version, or incomplete;
+        :class:`~threeportal.errors.DamagedResultError` if a dataset fails its checksum.
     """
     path = Path(path)
     try:

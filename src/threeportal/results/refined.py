@@ -22,7 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .files import REFINED_GROUP, open_for_update, open_h5, read_attrs, text_attr
+from .files import REFINED_GROUP, open_h5, read_attrs, text_attr
+from .update import current_group, update_group
+from .writer import checked_dataset
 
 __all__ = ["REFINED_SCHEMA", "RefinedNodes", "read_refined", "refined_current", "write_refined"]
 
@@ -66,18 +68,15 @@ class RefinedNodes:
 def refined_current(path: str | os.PathLike[str], card_sha256: str) -> bool:
     """Whether the file holds a refinement made from the card with this SHA-256."""
     with open_h5(path, "r") as f:
-        group = f.get(REFINED_GROUP)
+        group = current_group(f, REFINED_GROUP)
         return group is not None and text_attr(read_attrs(group), "card_sha256") == card_sha256
 
 
 def write_refined(
     path: str | os.PathLike[str], card_sha256: str, levels: int, nodes: Sequence[RefinedNodes]
 ) -> None:
-    """Replace ``/refined`` of a complete result, atomically."""
-    with open_for_update(path) as f:
-        if REFINED_GROUP in f:
-            del f[REFINED_GROUP]
-        top = f.create_group(REFINED_GROUP)
+    """Replace ``/refined`` of a complete result, in place and atomically (:func:`update_group`)."""
+    with update_group(path, REFINED_GROUP) as top:
         top.attrs.update(
             {
                 "schema": REFINED_SCHEMA,
@@ -89,8 +88,8 @@ def write_refined(
         for item in nodes:
             group = top.require_group(item.field).create_group(str(item.index))
             group.attrs.update({"level": item.level, "log": item.log})
-            group["step"], group["j"], group["i"] = item.step, item.j, item.i
-            group["t"] = item.t
+            for key in ("step", "j", "i", "t"):
+                checked_dataset(group, key, getattr(item, key))
 
 
 def read_refined(
@@ -98,7 +97,7 @@ def read_refined(
 ) -> RefinedNodes | None:
     """The stored refinement of level ``index`` of ``field``; None if absent or of another card."""
     with open_h5(path, "r") as f:
-        top = f.get(REFINED_GROUP)
+        top = current_group(f, REFINED_GROUP)
         if top is None:
             return None
         top_attrs = read_attrs(top)

@@ -51,7 +51,6 @@ from .plot_table import validate_plot
 from .schema import (
     AXIS_PARAMETERS,
     COSMETIC_SECTIONS,
-    DEFAULT_TILE,
     GRID_SCHEMA,
     MODEL_KEYS,
     OUTPUT_SCHEMA,
@@ -68,7 +67,6 @@ from .schema import (
 
 __all__ = [
     "AXIS_PARAMETERS",
-    "DEFAULT_TILE",
     "Axis",
     "Card",
     "apply_overrides",
@@ -104,8 +102,10 @@ class Card:
         ``{input key: shipped name or absolute path}`` overriding the shipped defaults.
     output : str or None
         ``[output] path`` (relative paths are relative to the working directory).
-    tile : int
-        Tile side in grid points.
+    tile : int or None
+        ``[output] tile``: tile side in grid points (None: chosen by the engine).
+    diagnostics : bool
+        ``[output] diagnostics``: also store the fields that have no contour level.
     refine : int
         ``[grid] refine``: levels of adaptive contour refinement after the scan (0: none).
     data : dict
@@ -185,7 +185,8 @@ class Card:
 
         output = validate_table(data.get("output", {}), "output", OUTPUT_SCHEMA)
         self.output: str | None = output["path"]
-        self.tile = output["tile"]
+        self.tile: int | None = output["tile"]
+        self.diagnostics: bool = output["diagnostics"]
         canon["output"] = {k: v for k, v in output.items() if v is not None}
 
         plot = validate_plot(data.get("plot", {}))

@@ -1,50 +1,68 @@
-"""The scan engine: cut the grid into tiles, evaluate them through joblib, write as they come.
+"""The scan engine: cut the grid into tiles, evaluate them in workers, write as they come.
 
-Workers receive only the card's canonical text and a tile's index bounds and return arrays;
-the parent process alone writes the HDF5 file (see :mod:`threeportal.results`).
-Backends: joblib's ``loky`` on the local cores (default), or joblib's ``dask`` backend on an
-existing ``dask.distributed`` scheduler. Messages go to the ``threeportal`` logger (INFO: what
-was done; WARNING: an interruption), progress to an optional ``progress(done, total)`` callback;
-nothing is printed.
+Workers receive only the card's canonical text and a tile's index bounds and return compact
+arrays (float32 fields, bool masks, only the datasets the result stores: a 1000 x 1000 grid
+returns ~60 MB, not the ~330 MB of every float64 output); the parent process alone writes
+the HDF5 file (see :mod:`threeportal.results`), one tile as it arrives, so no grid-sized
+array is ever held. Backends: ``local`` worker processes (forked, killed with the parent,
+watched: a dead worker ends the scan with :class:`~threeportal.errors.WorkerDiedError`
+within seconds) or joblib's ``dask`` backend on an existing ``dask.distributed`` scheduler
+(``loky`` is accepted as the former name of ``local``). Defaults: the tile side comes from
+the grid and a memory budget, the number of local workers from the grid size (one worker
+for grids too small to gain from more). Messages go to the ``threeportal`` logger (INFO: what
+was done; WARNING: an interruption), progress to an optional ``progress(done, total)``
+callback; nothing is printed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .._version import __version__
 from ..constraints import Field, Inputs, Mask, evaluate_constraints
-from ..errors import ResultInTheWayError, ScanArgumentError, one_line
+from ..errors import (
+    ScanArgumentError,
+    one_line,
+)
 from ..results import (
+    FIELD_DTYPE,
     RESERVED_NAMES,
     Entry,
     PartialWriter,
     Tiling,
-    dataset_names,
     domain_name,
     field_entries,
-    read_header,
-    replace_card,
     scan_lock,
+    set_card,
 )
 from .card import Card, load_card
 from .errors import CardError, ScanError
 from .refine import refine_result
+from .resume import cache_hit, create, partial_state, reopen
+from .workers import TILE_MEMORY_BUDGET, choose_jobs, choose_tile, cores, local_tiles
 
-__all__ = ["BACKENDS", "Progress", "compute_tile", "default_output", "probe_layout", "run_scan"]
+__all__ = [
+    "BACKENDS",
+    "TILE_MEMORY_BUDGET",
+    "Progress",
+    "choose_jobs",
+    "choose_tile",
+    "compute_tile",
+    "default_output",
+    "probe_layout",
+    "run_scan",
+]
 
-BACKENDS = ("loky", "dask")
+BACKENDS = ("local", "loky", "dask")
 
 TileArrays = dict[str, NDArray[Any]]
 #: ``progress(done, total)``: tiles finished so far and tiles of the scan.
@@ -74,26 +92,35 @@ def _worker_state(card_text: str) -> tuple[Card, Inputs, NDArray[np.float64], ND
 
 
 def _flatten(
-    results: Mapping[str, Mapping[str, Field | Mask]], shape: tuple[int, int]
+    results: Mapping[str, Mapping[str, Field | Mask]],
+    shape: tuple[int, int],
+    names: Collection[str] | None,
 ) -> TileArrays:
-    """Arrays of a tile, transposed to (ny, nx), with each field's domain as its domain mask."""
+    """Stored arrays of a tile, transposed to (ny, nx): fields as float32, masks as bool,
+    each field's domain as its domain mask; only ``names`` (all if None)."""
     arrays: TileArrays = {}
+
+    def keep(name: str, values: Any, dtype: Any) -> None:
+        if names is None or name in names:
+            values = np.broadcast_to(np.asarray(values), shape).T
+            arrays[name] = np.ascontiguousarray(values, dtype=dtype)
+
     for layer in results.values():
         for name, item in layer.items():
             if isinstance(item, Field):
-                values = np.broadcast_to(np.asarray(item.values, dtype=float), shape)
-                arrays[name] = np.ascontiguousarray(values.T)
+                keep(name, item.values, FIELD_DTYPE)
                 if item.domain is not None:
-                    domain = np.broadcast_to(np.asarray(item.domain, dtype=bool), shape)
-                    arrays[domain_name(name)] = np.ascontiguousarray(domain.T)
+                    keep(domain_name(name), item.domain, bool)
             else:
-                values = np.broadcast_to(np.asarray(item.values, dtype=bool), shape)
-                arrays[name] = np.ascontiguousarray(values.T)
+                keep(name, item.values, bool)
     return arrays
 
 
 def compute_tile(
-    card_text: str, k: int, bounds: tuple[int, int, int, int]
+    card_text: str,
+    k: int,
+    bounds: tuple[int, int, int, int],
+    names: Collection[str] | None = None,
 ) -> tuple[int, TileArrays]:
     """Evaluate tile ``k`` of a card: one vectorised call over the tile's grid points.
 
@@ -105,12 +132,14 @@ def compute_tile(
         Tile index (returned unchanged).
     bounds : tuple of int
         ``(ix0, ix1, iy0, iy1)``: index ranges along x and y.
+    names : collection of str, optional
+        The datasets to return (default: every field, domain mask and mask).
 
     Returns
     -------
     (k, arrays)
-        ``arrays`` maps every field, domain mask and mask name to an array of shape
-        (iy1 - iy0, ix1 - ix0) (fields float64, masks bool).
+        ``arrays`` maps each name to an array of shape (iy1 - iy0, ix1 - ix0): fields as
+        float32 (computed in float64), masks as bool.
     """
     card, inputs, x, y = _worker_state(card_text)
     ix0, ix1, iy0, iy1 = bounds
@@ -121,8 +150,18 @@ def compute_tile(
     ys = y[iy0:iy1] if ny > 1 else np.repeat(y[iy0:iy1], 2)
     model = card.model_point(xs, ys)
     results = evaluate_constraints(model, card.constraints, card.options, inputs)
-    arrays = _flatten(results, (xs.size, ys.size))
+    arrays = _flatten(results, (xs.size, ys.size), names)
     return k, {name: values[:ny, :nx] for name, values in arrays.items()}
+
+
+def stored_entries(entries: list[Entry], diagnostics: bool) -> list[Entry]:
+    """The entries a result stores: all with ``diagnostics``, else every mask and every
+    field with a contour level (what plots and exports draw) with its domain mask."""
+    if diagnostics:
+        return entries
+    dropped = {e.name for e in entries if e.kind == "field" and not e.levels}
+    dropped |= {e.domain for e in entries if e.name in dropped and e.domain}
+    return [e for e in entries if e.name not in dropped]
 
 
 def probe_layout(card: Card, inputs: Inputs) -> list[Entry]:
@@ -165,7 +204,7 @@ def probe_layout(card: Card, inputs: Inputs) -> list[Entry]:
 @contextlib.contextmanager
 def _backend(backend: str, scheduler: str | None) -> Iterator[None]:
     """Connect to the dask scheduler (if any) and make joblib use it meanwhile."""
-    if backend == "loky":
+    if backend != "dask":
         yield
         return
     try:
@@ -186,18 +225,28 @@ def _backend(backend: str, scheduler: str | None) -> Iterator[None]:
 
 
 def _tiles(
-    card: Card, tiling: Tiling, todo: list[int], jobs: int, backend: str
+    card: Card,
+    tiling: Tiling,
+    todo: list[int],
+    jobs: int,
+    backend: str,
+    names: Collection[str],
 ) -> Iterator[tuple[int, TileArrays]]:
     """Tile results in the order they finish (inside :func:`_backend`)."""
-    from joblib import Parallel, delayed
+    if backend == "dask":
+        from joblib import Parallel, delayed
 
-    tasks = (delayed(compute_tile)(card.text, k, tiling.bounds(k)) for k in todo)
-    parallel = Parallel(
-        n_jobs=jobs,
-        return_as="generator_unordered",
-        **({"backend": "loky"} if backend == "loky" else {}),
-    )
-    yield from parallel(tasks)
+        tasks = (delayed(compute_tile)(card.text, k, tiling.bounds(k), names) for k in todo)
+        results = Parallel(n_jobs=jobs, return_as="generator_unordered")(tasks)
+        try:
+            yield from results
+        finally:
+            results.close()
+    elif jobs == 1:
+        for k in todo:
+            yield compute_tile(card.text, k, tiling.bounds(k), names)
+    else:
+        yield from local_tiles(compute_tile, card.text, tiling, todo, jobs, names)
 
 
 def _check_arguments(
@@ -225,79 +274,11 @@ def _check_arguments(
         )
 
 
-def _partial_state(
-    partial: Path, card: Card, inputs_sha: str, entries: list[Entry], force: bool
-) -> int | None:
-    """Tile size of a resumable partial file, else None (after removing a stale one)."""
-    if not partial.exists():
-        return None
-    if force:
-        partial.unlink()
-        return None
-    try:
-        header = read_header(partial)
-        layout = dataset_names(partial)
-    except ScanError as err:
-        _log.info("discarding the unreadable interrupted scan %s (%s)", partial, err)
-        partial.unlink()
-        return None
-    if header.get("card_sha256") != card.sha256 or header.get("inputs_sha256") != inputs_sha:
-        raise ResultInTheWayError(
-            partial,
-            "an interrupted scan of a different card or inputs is in the way; "
-            "rerun that card to finish it, or discard it",
-            partial=True,
-        )
-    expected = {e.name: e.kind for e in entries}
-    if header.get("package_version") != __version__ or layout != expected:
-        _log.info(
-            "discarding the interrupted scan %s (written by threeportal %s with other "
-            "datasets; now %s)",
-            partial,
-            header.get("package_version"),
-            __version__,
-        )
-        partial.unlink()
-        return None
-    return int(header["tile"])
-
-
-def _cache_hit(out: Path, card: Card, inputs_sha: str) -> str | None:
-    """The stored card text if ``out`` already holds this complete scan, None if absent.
-
-    Raises
-    ------
-    ResultInTheWayError
-        If ``out`` holds anything else (another scan, an unreadable or foreign file).
-    """
-    if not out.exists():
-        return None
-    try:
-        header = read_header(out)
-    except ScanError as err:
-        reason = str(err).removeprefix(f"{out}: ")
-        raise ResultInTheWayError(out, f"{reason}; refusing to overwrite it") from None
-    same = header.get("card_sha256") == card.sha256 and header.get("inputs_sha256") == inputs_sha
-    if not (same and header.get("complete") is True):
-        raise ResultInTheWayError(
-            out,
-            f"holds a different scan (card {header.get('scan_name')!r}, "
-            f"card sha256 {str(header.get('card_sha256'))[:12]}, inputs sha256 "
-            f"{str(header.get('inputs_sha256'))[:12]})",
-        )
-    _log.info(
-        "cache hit: %s already holds this scan (same card and inputs SHA-256); nothing to do",
-        out,
-        extra={"threeportal_cache_hit": True},
-    )
-    return str(header.get("card", ""))
-
-
 def run_scan(
     card: Card | str | os.PathLike[str],
     output: str | os.PathLike[str] | None = None,
     jobs: int | None = None,
-    backend: str = "loky",
+    backend: str = "local",
     scheduler: str | None = None,
     tile: int | None = None,
     force: bool = False,
@@ -312,18 +293,20 @@ def run_scan(
     output : str or os.PathLike, optional
         Result file (default: the card's ``[output] path``, else ``results/<name>.h5``).
     jobs : int, optional
-        Number of parallel workers (default: all local cores, or all dask workers; 1 runs in
-        this process).
-    backend : {"loky", "dask"}
-        joblib backend. ``"dask"`` runs on the ``dask.distributed`` scheduler ``scheduler``.
+        Number of parallel workers; -1: all local cores (or all dask workers). Default: one
+        for grids below ~250k points, else all local cores (all dask workers with dask).
+        1 runs in this process.
+    backend : {"local", "dask"}
+        ``"local"``: worker processes on this machine; ``"dask"``: joblib's dask backend on
+        the ``dask.distributed`` scheduler ``scheduler``. ``"loky"`` means ``"local"``.
     scheduler : str, optional
         Scheduler address, e.g. ``"tcp://10.0.0.1:8786"`` (only with ``backend="dask"``).
     tile : int, optional
-        Tile side in grid points (default: the card's ``[output] tile``). A resumed scan
-        keeps the tile size it was started with.
+        Tile side in grid points (default: the card's ``[output] tile``, else chosen from
+        the grid and :data:`TILE_MEMORY_BUDGET`). A resumed scan keeps its tile size.
     force : bool
-        Recompute even if the result is up to date, overwrite a result of another card, and
-        discard an interrupted scan instead of resuming it.
+        Recompute even if the result is up to date, overwrite a result of another card (or
+        a damaged one), and discard an interrupted scan instead of resuming it.
     progress : callable, optional
         Called as ``progress(done, total)`` with the number of finished tiles, once before
         the first new tile and after each one.
@@ -331,15 +314,18 @@ def run_scan(
     Returns
     -------
     Path
-        The result file. On a cache hit (same card and inputs SHA-256) nothing is computed.
+        The result file. On a cache hit (same card and inputs SHA-256, data verified)
+        nothing is computed.
 
     Raises
     ------
     ScanError
         :class:`~threeportal.errors.ScanArgumentError` on a bad argument or an unreachable
-        scheduler, :class:`~threeportal.errors.ResultInTheWayError` on another result (or
-        interrupted scan) in the way, :class:`~threeportal.errors.ResultLockedError` on a
-        held lock, :class:`CardError` on a card that cannot be evaluated.
+        scheduler, :class:`~threeportal.errors.ResultInTheWayError` on another or a damaged
+        result (or interrupted scan) in the way, :class:`~threeportal.errors.ResultLockedError`
+        on a held lock, :class:`~threeportal.errors.WorkerDiedError` when a local worker dies
+        (the finished tiles are kept for a resume), :class:`CardError` on a card that cannot
+        be evaluated.
     """
     started = time.perf_counter()
     if not isinstance(card, Card):
@@ -349,6 +335,10 @@ def run_scan(
     if out.exists() and out.is_dir():
         raise ScanArgumentError("output", str(out), "is a directory; a result file path is needed")
     out.parent.mkdir(parents=True, exist_ok=True)
+    if jobs is None:
+        jobs = -1 if backend == "dask" else choose_jobs(card.x.n * card.y.n)
+    elif jobs < 0 and backend != "dask":
+        jobs = cores()
 
     with scan_lock(out):
         inputs = Inputs(card.inputs)
@@ -356,24 +346,23 @@ def run_scan(
             inputs_sha = inputs.sha256
         except ValueError as err:
             raise CardError(one_line(err)) from None
-
-        stored_card = None if force else _cache_hit(out, card, inputs_sha)
-        cache_hit = stored_card is not None
-        if not cache_hit:
-            entries = probe_layout(card, inputs)
+        entries = stored_entries(probe_layout(card, inputs), card.diagnostics)
+        stored_card = None if force else cache_hit(out, card, inputs_sha, entries)
+        hit = stored_card is not None
+        if not hit:
             with _backend(backend, scheduler):
                 n_tiles = _scan(card, inputs, entries, out, jobs, backend, tile, force, progress)
-    # outside the scan lock: open_for_update takes it to rewrite the file atomically
-    if cache_hit and _plot_table(stored_card) != card.data.get("plot", {}):
-        replace_card(out, card.text)  # same scan, new [plot] styles: keep them with it
+    # outside the scan lock: the in-place updates take it themselves
+    if hit and _plot_table(stored_card) != card.data.get("plot", {}):
+        set_card(out, card.text)  # same scan, new [plot] styles: keep them with it
     evaluations = refine_result(out, card, inputs)  # no-op unless [grid] refine > 0
     if evaluations:
         _log.info("refined the contours of %s: %d levels, %d model evaluations",
                   out, card.refine, evaluations)  # fmt: skip
-    if not cache_hit:
-        _log.info("wrote %s: %d x %d grid (%s x %s), %d layers, %d tiles, %.1f s",
+    if not hit:
+        _log.info("wrote %s: %d x %d grid (%s x %s), %d layers, %d tiles, %d workers, %.1f s",
                   out, card.x.n, card.y.n, card.x.parameter, card.y.parameter,
-                  len(card.constraints), n_tiles, time.perf_counter() - started)  # fmt: skip
+                  len(card.constraints), n_tiles, jobs, time.perf_counter() - started)  # fmt: skip
     return out
 
 
@@ -382,7 +371,7 @@ def _scan(
     inputs: Inputs,
     entries: list[Entry],
     out: Path,
-    jobs: int | None,
+    jobs: int,
     backend: str,
     tile: int | None,
     force: bool,
@@ -393,41 +382,20 @@ def _scan(
     Returns the number of tiles of the scan.
     """
     partial = out.with_name(out.name + ".partial")
-    tile_size = _partial_state(partial, card, inputs.sha256, entries, force)
-    if tile_size is not None:
-        tiling = Tiling(card.x.n, card.y.n, tile_size)
-        writer = PartialWriter.reopen(partial, tiling)
+    tile_size = partial_state(partial, card, inputs.sha256, entries, force)
+    writer = None if tile_size is None else reopen(partial, Tiling(card.x.n, card.y.n, tile_size))
+    if writer is not None:
         if tile is not None and tile != tile_size:
             _log.info("resuming with the interrupted scan's tile size %d", tile_size)
-        done = int(writer.done.sum())
-        _log.info("resuming %s: %d of %d tiles already done", partial, done, len(tiling))
+        _log.info("resuming %s: %d of %d tiles already done",
+                  partial, int(writer.done.sum()), len(writer.tiling))  # fmt: skip
     else:
-        tiling = Tiling(card.x.n, card.y.n, tile if tile is not None else card.tile)
-        attrs = {
-            "card": card.text,
-            "card_sha256": card.sha256,
-            "inputs_sha256": inputs.sha256,
-            "inputs": json.dumps(inputs.mapping, sort_keys=True),
-            "scan_name": card.name,
-            "grid_refine": card.refine,
-        }
-        writer = PartialWriter.create(
-            partial,
-            attrs=attrs,
-            entries=entries,
-            tiling=tiling,
-            x=(card.x.parameter, card.x.stored_values(), card.x.units, card.x.scale),
-            y=(card.y.parameter, card.y.stored_values(), card.y.units, card.y.scale),
-        )
+        if tile is None:
+            tile = card.tile or choose_tile(card.x.n, card.y.n, max(jobs, 1))
+        writer = create(partial, card, inputs, entries, tile, jobs)
+    tiling = writer.tiling
     try:
-        _run_tiles(
-            card,
-            writer,
-            jobs if jobs is not None else -1,
-            backend,
-            progress,
-            {e.name for e in entries},
-        )
+        _run_tiles(card, writer, jobs, backend, progress, [e.name for e in entries])
     except KeyboardInterrupt:
         done = int(writer.done.sum())
         writer.close()
@@ -451,7 +419,7 @@ def _run_tiles(
     jobs: int,
     backend: str,
     progress: Progress | None,
-    expected: set[str],
+    names: list[str],
 ) -> None:
     """Evaluate the tiles not done yet and write each one as it arrives."""
     todo = [k for k in range(len(writer.tiling)) if not writer.done[k]]
@@ -461,13 +429,13 @@ def _run_tiles(
     done = total - len(todo)
     if progress is not None:
         progress(done, total)
-    results = _tiles(card, writer.tiling, todo, jobs, backend)
+    results = _tiles(card, writer.tiling, todo, jobs, backend, names)
     try:
         for k, arrays in results:
-            if set(arrays) != expected:
+            if set(arrays) != set(names):
                 raise ScanError(
                     f"tile {k} returned the layer outputs {sorted(arrays)}, expected "
-                    f"{sorted(expected)}"
+                    f"{sorted(names)}"
                 )
             writer.write_tile(k, arrays)
             done += 1

@@ -25,7 +25,6 @@ __all__ = [
     "AXIS_PARAMETERS",
     "AXIS_SCHEMA",
     "COSMETIC_SECTIONS",
-    "DEFAULT_TILE",
     "GRID_SCHEMA",
     "MODEL_KEYS",
     "OUTPUT_SCHEMA",
@@ -54,8 +53,6 @@ MODEL_KEYS = (*AXIS_PARAMETERS, "nature")
 SECTIONS = ("scan", "model", "axes", "constraints", "inputs", "output", "grid", "plot")
 #: Sections that do not change what a scan computes (left out of the card's SHA-256).
 COSMETIC_SECTIONS = ("output", "plot")
-#: Default tile side (grid points per tile along each axis).
-DEFAULT_TILE = 50
 SCALES = ("linear", "log")
 
 _CARD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -258,10 +255,21 @@ AXIS_SCHEMA: TableSchema = {
     "n": Key(lambda v, k, _: integer(v, k, 2), required=_AXIS_HELP),
     "scale": Key(lambda v, k, _: one_of(v, k, SCALES), default="linear"),
 }
-#: ``[output]``: where the result goes and the tile side (cosmetic: not in the SHA-256).
+
+
+def _boolean(value: Any, key: str, _: Mapping[str, Any]) -> bool:
+    if not isinstance(value, bool):
+        raise CardError(f"{key} = {describe(value)}: allowed: true or false")
+    return value
+
+
+#: ``[output]``: where the result goes, the tile side (default: chosen from the grid and a
+#: memory budget) and whether fields without contour levels (diagnostics such as
+#: ``*_limit_U2``) are stored. Not in the SHA-256: the physics is the same either way.
 OUTPUT_SCHEMA: TableSchema = {
     "path": Key(_output_path, default=None),
-    "tile": Key(lambda v, k, _: integer(v, k, 1), default=DEFAULT_TILE),
+    "tile": Key(lambda v, k, _: integer(v, k, 1), default=None),
+    "diagnostics": Key(_boolean, default=False),
 }
 #: ``[grid]``: levels of adaptive contour refinement after the scan (0: none).
 GRID_SCHEMA: TableSchema = {

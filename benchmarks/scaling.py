@@ -1,0 +1,115 @@
+"""Scaling benchmarks of the scan engine (issue 12), used by ``benchmarks/run.py``.
+
+Every scan runs in a fresh child process, so its wall time includes starting workers and
+writing the file, and its peak memory is that of the whole process tree (the scan process
+and its workers, RSS sampled from ``/proc`` every 20 ms and summed).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["fig3_times", "scaling_results", "scan_in_child"]
+
+_SCAN = """
+import json, sys, time
+from threeportal.scans import load_card, run_scan
+n, jobs, tile, out, extra = json.loads(sys.argv[1])
+card = load_card("fig3-left", [f"axes.x.n={n}", f"axes.y.n={n}", *extra])
+start = time.perf_counter()
+run_scan(card, out, jobs=jobs, tile=tile, force=True)
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+_FIG3 = """
+import json, sys, time
+from threeportal.workflow import fig3
+results, outdir = sys.argv[1:3]
+start = time.perf_counter()
+fig3(results, outdir)
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants (bytes; Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            for task in Path(f"/proc/{p}/task").iterdir():  # children of every thread
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
+def _run_child(code: str, *args: str) -> dict:
+    """Run ``code`` in a child Python; its printed JSON plus the tree's peak RSS (MiB)."""
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.02)
+    out, _ = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark child failed with status {proc.returncode}")
+    return {**json.loads(out.strip().splitlines()[-1]), "peak_rss_MiB": peak / 2**20}
+
+
+def scan_in_child(
+    n: int, jobs: int | None = None, tile: int | None = None, extra: tuple[str, ...] = ()
+) -> dict:
+    """Wall time, peak RSS (MiB) and file size (MiB) of one n x n fig3-left scan."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "bench.h5"
+        result = _run_child(_SCAN, json.dumps([n, jobs, tile, str(out), list(extra)]))
+        result["file_MiB"] = out.stat().st_size / 2**20
+    return result
+
+
+def fig3_times() -> dict:
+    """``workflow.fig3`` from cold results (both scans, contours, figures), then again with
+    the results in place (verification and drawing only: the plot phase)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        results, figures = str(Path(tmp) / "results"), str(Path(tmp) / "figures")
+        cold = _run_child(_FIG3, results, figures)["seconds"]
+        warm = _run_child(_FIG3, results, figures)["seconds"]
+    return {"fig3_cold_seconds": cold, "plot_seconds": warm}
+
+
+def scaling_results(averaged: tuple[str, ...], sizes: tuple[int, int, int]) -> dict:
+    """The issue-12 keys of ``results.json``; ``sizes`` = (1000, 2000, 4000) normally."""
+    small, medium, large = sizes
+    out: dict = {}
+    default = scan_in_child(small)
+    tuned = {
+        f"jobs={jobs},tile={tile}": scan_in_child(small, jobs, tile)["seconds"]
+        for jobs in (1, 2)
+        for tile in (small // 4, small // 2, small)
+    }
+    out[f"scan_seconds_{small}"] = {"default": default["seconds"], **tuned}
+    out[f"default_vs_tuned_{small}"] = default["seconds"] / min(tuned.values())
+    for label, extra in (("mean", ()), ("averaged", averaged)):
+        one = scan_in_child(medium, 1, None, extra)["seconds"]
+        two = scan_in_child(medium, 2, None, extra)["seconds"]
+        out[f"scan_seconds_{medium}_{label}"] = {"1": one, "2": two}
+        out[f"speedup_2_workers_{medium}_{label}"] = one / two
+    big = scan_in_child(large)
+    out[f"peak_rss_MiB_{large}"] = big["peak_rss_MiB"]
+    out[f"file_MiB_{large}"] = big["file_MiB"]
+    out[f"scan_seconds_{large}"] = big["seconds"]
+    cost_large = big["seconds"] / large**2
+    cost_small = default["seconds"] / small**2
+    out[f"cost_per_point_ratio_{large}_vs_{small}"] = cost_large / cost_small
+    out.update(fig3_times())
+    return out
