@@ -100,7 +100,8 @@ def test_no_outline_runs_along_a_domain_edge_or_the_frame(scan: Path) -> None:
             for point in np.log10(segment):
                 p, q = _segment_of(point, u, v)
                 assert np.isfinite(values[p]) and np.isfinite(values[q]), artist.get_gid()
-                assert (values[p] > 1.0) != (values[q] > 1.0), artist.get_gid()
+                # a crossing (or a grid value exactly 1, as float32 storage can round to)
+                assert (values[p] - 1.0) * (values[q] - 1.0) <= 0.0, artist.get_gid()
     assert cut >= 10  # most outlines belong to limits with a domain edge inside the plane
 
 
