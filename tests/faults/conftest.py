@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
-from faultkit import GRID, marked, mount, mounted
+from faultkit import GRID, assert_no_orphans, mount, mounted
 
 from threeportal.scans import load_card, run_scan
 
@@ -57,15 +54,4 @@ def no_orphans() -> Iterator[None]:
     """After each test: no process it started is still running (a killed scan's workers and
     resource trackers included, wherever they were reparented)."""
     yield
-    deadline = time.monotonic() + 20
-    left = marked()
-    while left and time.monotonic() < deadline:
-        time.sleep(0.2)
-        left = marked()
-    if left:
-        names = []
-        for proc in left:
-            with contextlib.suppress(psutil.Error):
-                names.append(f"{proc.pid} {' '.join(proc.cmdline())[:100]}")
-                proc.kill()
-        pytest.fail(f"processes left running: {names}")
+    assert_no_orphans()

@@ -97,6 +97,23 @@ def marked() -> list[psutil.Process]:
     return found
 
 
+def assert_no_orphans(grace: float = 20.0) -> None:
+    """No process started by the suite still runs after ``grace`` seconds (leftovers are
+    killed, then reported)."""
+    deadline = time.monotonic() + grace
+    left = marked()
+    while left and time.monotonic() < deadline:
+        time.sleep(0.2)
+        left = marked()
+    if left:
+        names = []
+        for proc in left:
+            with contextlib.suppress(psutil.Error):
+                names.append(f"{proc.pid} {' '.join(proc.cmdline())[:100]}")
+                proc.kill()
+        pytest.fail(f"processes left running: {names}")
+
+
 def same_result(got: Path, want: Path) -> None:
     """Every field and mask of ``got`` equals ``want``'s, bit for bit (NaN where NaN)."""
     import numpy as np

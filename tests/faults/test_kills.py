@@ -17,6 +17,7 @@ import pytest
 from faultkit import (
     HANG,
     Outcome,
+    assert_no_orphans,
     assert_one_line_error,
     cli,
     marked_env,
@@ -26,6 +27,14 @@ from faultkit import (
 )
 
 pytestmark = pytest.mark.faults
+
+#: Worker handling is issue 16 item 3 (the "scale" branch: a dying worker gives one line, a
+#: killed parent takes its workers with it). Until it is merged, these tests fail for exactly
+#: those reasons; strict, so the marker has to go when it lands.
+needs_worker_handling = pytest.mark.xfail(
+    reason="needs issue 16 item 3 (worker death and parent death handling, scale branch)",
+    strict=True,
+)
 
 
 def tiles_done(partial) -> int:
@@ -65,6 +74,7 @@ def wait_for_tiles(proc, partial, at_least: int) -> bool:
     return proc.poll() is None
 
 
+@needs_worker_handling
 def test_parent_killed_at_random_points(reference, tmp_path):
     out, partial = tmp_path / "killed.h5", tmp_path / "killed.h5.partial"
     rng = random.Random(16)
@@ -82,8 +92,10 @@ def test_parent_killed_at_random_points(reference, tmp_path):
     resumed = cli(*scan_args(out, "--jobs", "2", "--tile", "2"))
     assert resumed.code == 0 and "Traceback" not in resumed.stderr, resumed
     same_result(out, reference)
+    assert_no_orphans()
 
 
+@needs_worker_handling
 def test_worker_killed_at_random_points(reference, tmp_path):
     out, partial = tmp_path / "worker.h5", tmp_path / "worker.h5.partial"
     rng = random.Random(61)
@@ -104,3 +116,4 @@ def test_worker_killed_at_random_points(reference, tmp_path):
     resumed = cli(*scan_args(out, "--jobs", "2", "--tile", "2"))
     assert resumed.code == 0 and "Traceback" not in resumed.stderr, resumed
     same_result(out, reference)
+    assert_no_orphans()
