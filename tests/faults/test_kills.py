@@ -117,3 +117,21 @@ def test_worker_killed_at_random_points(reference, tmp_path):
     assert resumed.code == 0 and "Traceback" not in resumed.stderr, resumed
     same_result(out, reference)
     assert_no_orphans()
+
+
+def test_plot_killed_keeps_the_previous_figure(result):
+    """SIGKILL at a random moment of ``plot``: the figure is the old one or the new one,
+    never a torn file; the next plot removes the dead process's temporary."""
+    figure = result.with_suffix(".png")
+    assert cli("plot", result, "-q").code == 0
+    before = figure.read_bytes()
+    rng = random.Random(3)
+    command = [sys.executable, "-m", "threeportal.cli", "plot", str(result), "-q"]
+    for _ in range(rounds(2, 10)):
+        proc = subprocess.Popen(command, env=marked_env())
+        time.sleep(rng.uniform(1.0, 8.0))
+        proc.send_signal(signal.SIGKILL)
+        finish(proc, "after SIGKILL")
+        assert figure.read_bytes() == before  # the same figure: old and new are identical
+    assert cli("plot", result, "-q").code == 0
+    assert sorted(p.name for p in result.parent.iterdir()) == ["result.h5", "result.png"]

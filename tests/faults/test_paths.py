@@ -115,3 +115,13 @@ def test_an_update_gives_up_after_the_timeout(result, monkeypatch):
     finally:
         holder.join()
     assert result.read_bytes() == before
+
+
+@pytest.mark.parametrize("leave", [SystemExit(143), KeyboardInterrupt()])
+def test_update_temporary_is_removed_on_every_exit(result, leave):
+    before = result.read_bytes()
+    with pytest.raises(type(leave)), open_for_update(result) as f:
+        f.attrs["never"] = 1
+        raise leave
+    assert result.read_bytes() == before
+    assert sorted(p.name for p in result.parent.iterdir()) == ["result.h5"]
