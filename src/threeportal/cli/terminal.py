@@ -153,7 +153,7 @@ def os_error_message(err: OSError, args: argparse.Namespace | None) -> str:
     from ..fileio import describe_os_error
 
     fallback = None
-    for name in ("output", "outdir", "result", "card"):
+    for name in ("output", "outdir", "result"):
         value = getattr(args, name, None)
         if isinstance(value, str) and value:
             fallback = value
