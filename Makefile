@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint fig3 dark-photon bench bench-large clean
+.PHONY: install test faults lint fig3 dark-photon bench bench-large clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,11 @@ install: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The fault-injection suite in its long form: more random kills and bit flips. Real full
+# disks and read-only mounts need root in a container that allows mounting (else they skip).
+faults: $(STAMP)
+	THREEPORTAL_FAULTS_LONG=1 $(BIN)/python -m pytest -q -m faults
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from ..errors import ThreeportalError
+from ..fileio import h5_os_error
 from .point import UsageError, register_point
-from .terminal import error_message
+from .terminal import error_message, os_error_message
 
 __all__ = ["main"]
 
@@ -130,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = _build_parser()
     args: argparse.Namespace | None = None
+    previous = _exit_cleanly_on_sigterm()
     try:
         args = parser.parse_args(argv)
         handler: Callable[[argparse.Namespace], int] = args.handler
@@ -137,9 +140,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ThreeportalError as err:
         print(f"threeportal: error: {error_message(err, args)}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as err:  # a full disk, a read-only directory, a path through a file
+        print(f"threeportal: error: {os_error_message(err, args)}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ValueError, RuntimeError) as err:  # HDF5 reports some failed writes this way
+        os_error = h5_os_error(err)
+        if os_error is None:
+            raise
+        print(f"threeportal: error: {os_error_message(os_error, args)}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("threeportal: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)
+
+
+def _exit_cleanly_on_sigterm() -> Any:
+    """SIGTERM unwinds like an exception, so temporaries are removed and files closed.
+
+    Returns the previous handler (None when not in the main thread).
+    """
+    try:
+        return signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread: leave signals alone
+        return None
 
 
 if __name__ == "__main__":  # pragma: no cover

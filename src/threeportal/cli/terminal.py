@@ -22,7 +22,7 @@ from ..errors import (
     ThreeportalError,
 )
 
-__all__ = ["ProgressBar", "error_message", "report_to_terminal"]
+__all__ = ["ProgressBar", "error_message", "os_error_message", "report_to_terminal"]
 
 #: The command-line option of each :func:`~threeportal.scans.run_scan` argument.
 _FLAGS = {
@@ -142,4 +142,22 @@ def error_message(err: ThreeportalError, args: argparse.Namespace | None) -> str
         text = f"{err}; wait for it" + (" or write elsewhere with -o" if writes_elsewhere else "")
     else:
         text = str(err)
+    return " ".join(text.split())
+
+
+def os_error_message(err: OSError, args: argparse.Namespace | None) -> str:
+    """One line for an OSError no library write site converted: the path and the cause.
+
+    The path is the one the error names, else the command's output (or input) argument.
+    """
+    from ..fileio import describe_os_error
+
+    fallback = None
+    for name in ("output", "outdir", "result"):
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value:
+            fallback = value
+            break
+    where, cause = describe_os_error(err, fallback)
+    text = f"{where}: {cause}" if where is not None else cause
     return " ".join(text.split())

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from .._version import __version__
+from ..fileio import write_text
 from ._result import PlottingError, ResultLike, open_result
 from .contours import Contour, Piece, result_contours
 from .dark_photon import limit_citation
@@ -123,7 +124,7 @@ def write_csv(path: Path, contour: Contour, res: ResultLike) -> Path:
     ]
     for k, piece in enumerate(contour.pieces):
         lines.extend(f"{k},{_float(x)},{_float(y)}" for x, y in np.asarray(piece.xy))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text(path, "\n".join(lines) + "\n")
     return path
 
 
@@ -241,7 +242,7 @@ def write_json(path: Path, contour: Contour, res: ResultLike) -> Path:
     Path
     """
     text = json.dumps(_json_object(contour, res), indent=1, allow_nan=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    write_text(path, text + "\n")
     return path
 
 
@@ -388,13 +389,11 @@ def write_hepdata(directory: Path, contours: Sequence[Contour], res: ResultLike)
         if not contour.pieces:
             continue
         path = directory / f"{contour.key}.yaml"
-        path.write_text(yaml.safe_dump(_hepdata_table(contour), sort_keys=False), "utf-8")
+        write_text(path, yaml.safe_dump(_hepdata_table(contour), sort_keys=False))
         written.append(path)
         documents.append(_hepdata_entry(res, contour, path.name))
     submission = directory / "submission.yaml"
-    submission.write_text(
-        yaml.safe_dump_all(documents, sort_keys=False, explicit_start=True), encoding="utf-8"
-    )
+    write_text(submission, yaml.safe_dump_all(documents, sort_keys=False, explicit_start=True))
     return [submission, *written]
 
 

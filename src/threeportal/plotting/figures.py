@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..fileio import atomic_write
 from ._result import PlottingError, ResultLike
 from .panels import draw_result
 from .styles import PAPER_RC
@@ -154,7 +155,8 @@ def save_figure(
         for fmt in formats:
             path = Path(f"{os.fspath(stem)}.{fmt}")
             metadata = {"CreationDate": None} if fmt == "pdf" else None
-            fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+            with atomic_write(path) as tmp:  # a kill or a full disk keeps the old figure
+                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
             written.append(path)
     finally:
         font_log.setLevel(level)

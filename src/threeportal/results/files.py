@@ -8,14 +8,17 @@ file is opened, decoded and rewritten one way only:
 - :func:`read_attrs` decodes attributes (bytes -> str, numpy scalars -> Python values, arrays
   kept, HDF5 dimension-scale bookkeeping dropped);
 - :func:`open_for_update` is the only way to add to a complete result (copy, change, rename);
-- :func:`scan_lock` keeps two writers of one result apart.
+- :func:`scan_lock` keeps two writers of one result apart (waiting for the other if asked).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import logging
 import os
 import shutil
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,15 @@ import h5py
 import numpy as np
 
 from ..errors import ResultLockedError, ScanError, one_line
+from ..fileio import (
+    WriteError,
+    as_write_error,
+    ensure_free_space,
+    fsync_dir,
+    sweep_temporaries,
+    temporary_name,
+)
+from ..fileio import fsync_file as fsync
 
 __all__ = [
     "CONTOURS_GROUP",
@@ -31,6 +43,7 @@ __all__ = [
     "RESERVED_NAMES",
     "SCHEMA",
     "SCHEMA_VERSION",
+    "UPDATE_LOCK_TIMEOUT",
     "check_header",
     "dataset_names",
     "fsync",
@@ -52,6 +65,7 @@ CONTOURS_GROUP = "contours"
 REFINED_GROUP = "refined"
 #: Root names a layer output may not use: the bookkeeping dataset and every group.
 RESERVED_NAMES = ("tiles_done", CONTOURS_GROUP, REFINED_GROUP)
+_log = logging.getLogger(__name__)
 #: Attributes HDF5 dimension scales add to datasets (not part of the schema).
 _SCALE_ATTRS = frozenset({"DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME"})
 
@@ -149,76 +163,128 @@ def dataset_names(path: str | os.PathLike[str]) -> dict[str, str]:
 
 
 # --- lock ---------------------------------------------------------------------------------
-@contextlib.contextmanager
-def scan_lock(path: str | os.PathLike[str]) -> Iterator[None]:
-    """Hold ``<path>.lock`` (non-blocking ``fcntl.flock``) while writing ``path``.
+#: How long :func:`open_for_update` waits for another writer of the same result, seconds.
+UPDATE_LOCK_TIMEOUT = 600.0
+#: Pause between two attempts to take a held lock, seconds.
+_LOCK_POLL = 0.1
 
-    Raises
-    ------
-    ResultLockedError
-        If another process holds the lock.
+
+def _open_lock_file(path: Path, lock: Path) -> int | None:
+    """A descriptor of ``lock`` to flock, None if the directory cannot hold one (read-only).
+
+    A read-only directory (or one this user may not write) cannot receive a result either,
+    so a pure read (a cache hit) goes on without a lock; an existing lock file is still
+    honoured (opened read-only: flock works on it).
     """
-    path = Path(path)
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - no flock (Windows): no protection
-        yield
-        return
-    lock = path.with_name(path.name + ".lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except IsADirectoryError:
+        raise WriteError(lock, "is a directory, not a lock file; remove it") from None
+    except OSError as err:
+        if err.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise as_write_error(err, lock) from None
+    try:
+        return os.open(lock, os.O_RDONLY)
+    except FileNotFoundError:
+        _log.debug("%s: directory not writable, reading %s without a lock", lock.parent, path)
+        return None
+    except OSError as err:
+        raise as_write_error(err, lock) from None
+
+
+def _take_lock(path: Path, lock: Path, timeout: float) -> int | None:
+    """Flock ``lock`` exclusively, waiting up to ``timeout`` seconds; its descriptor."""
+    import fcntl
+
+    deadline = time.monotonic() + timeout
+    told = False
     while True:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = _open_lock_file(path, lock)
+        if fd is None:
+            return None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
-            raise ResultLockedError(path, lock) from None
+            if time.monotonic() >= deadline:
+                raise ResultLockedError(path, lock) from None
+            if not told:
+                _log.info(
+                    "waiting for %s: another threeportal process is writing it "
+                    "(lock %s; giving up after %.0f s)",
+                    path,
+                    lock,
+                    timeout,
+                )
+                told = True
+            time.sleep(_LOCK_POLL)
+            continue
         try:  # the file we locked must still be the one at the path (see the unlink below)
             stat, here = os.fstat(fd), os.stat(lock)
             same = (stat.st_dev, stat.st_ino) == (here.st_dev, here.st_ino)
         except FileNotFoundError:
             same = False
         if same:
-            break
+            return fd
         os.close(fd)
+
+
+@contextlib.contextmanager
+def scan_lock(path: str | os.PathLike[str], timeout: float = 0.0) -> Iterator[None]:
+    """Hold ``<path>.lock`` (``fcntl.flock``) while writing ``path``.
+
+    Parameters
+    ----------
+    path : path-like
+        The result file.
+    timeout : float
+        Seconds to wait for another holder (0: fail at once). Waiting is logged once.
+
+    Raises
+    ------
+    ResultLockedError
+        If another process still holds the lock after ``timeout`` seconds.
+    WriteError
+        If the lock cannot be made (e.g. ``<path>.lock`` is a directory).
+    """
+    path = Path(path)
     try:
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        import fcntl  # noqa: F401
+    except ImportError:  # pragma: no cover - no flock (Windows): no protection
+        yield
+        return
+    lock = path.with_name(path.name + ".lock")
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise as_write_error(err, lock.parent) from None
+    fd = _take_lock(path, lock, timeout)
+    if fd is None:
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):  # the pid is for people; a full disk may refuse it
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
         yield
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(lock)
         os.close(fd)
 
 
 # --- durable replacement ------------------------------------------------------------------
-def fsync(path: Path) -> None:
-    """Flush a file's data to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(directory: Path) -> None:
-    """Flush a directory entry (after a rename), where the platform allows it."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 @contextlib.contextmanager
 def open_for_update(path: str | os.PathLike[str]) -> Iterator[h5py.File]:
     """Open a complete result for additions (``/contours``, ``/refined``), atomically.
 
     The file is copied to a temporary file next to it, the copy is opened read-write and
     yielded; on a normal exit it replaces the original (rename), on an exception it is
-    deleted and the original is untouched. Everything not changed is preserved. The
-    result's lock is held meanwhile.
+    deleted and the original is untouched (an OSError becomes a one-line
+    :class:`~threeportal.fileio.WriteError`). Everything not changed is preserved. The
+    result's lock is held meanwhile: another writer is waited for, up to
+    :data:`UPDATE_LOCK_TIMEOUT`. Temporaries left by killed processes (``<path>.update-<pid>``
+    of a pid no longer running) are removed first; free space for the copy is checked.
 
     Examples
     --------
@@ -227,18 +293,22 @@ def open_for_update(path: str | os.PathLike[str]) -> Iterator[h5py.File]:
     """
     path = Path(path)
     read_header(path)
-    with scan_lock(path):
-        tmp = path.with_name(f"{path.name}.update-{os.getpid()}")
-        shutil.copyfile(path, tmp)
+    with scan_lock(path, timeout=UPDATE_LOCK_TIMEOUT):
+        sweep_temporaries(path, "update")
+        tmp = temporary_name(path, "update")
+        ensure_free_space(tmp, path.stat().st_size)
         try:
+            shutil.copyfile(path, tmp)
             with h5py.File(tmp, "r+") as f:
                 yield f
             fsync(tmp)
             os.replace(tmp, path)
             fsync_dir(path.parent)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        except OSError as err:
+            raise as_write_error(err, path) from None
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def replace_card(path: str | os.PathLike[str], card_text: str) -> None:

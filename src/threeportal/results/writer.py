@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._version import __version__
+from ..fileio import ensure_free_space
 from .files import SCHEMA, SCHEMA_VERSION, fsync, fsync_dir, open_h5
 
 __all__ = [
@@ -181,6 +182,12 @@ def _write_root(
     return scales
 
 
+def _storage_bytes(tiling: Tiling, entries: Sequence[Entry]) -> int:
+    """Bytes the datasets of a partial file take (all allocated at creation)."""
+    per_point = sum(4 if entry.kind == "field" else 1 for entry in entries)  # float32, uint8
+    return tiling.nx * tiling.ny * per_point + len(tiling)
+
+
 class PartialWriter:
     """Writes ``<out>.partial`` tile by tile; :meth:`finish` renames it to ``<out>``.
 
@@ -224,6 +231,8 @@ class PartialWriter:
         tiling : Tiling
             How the grid is cut.
         """
+        # issue 16: a full disk is a one-line error before HDF5 starts (it may crash on ENOSPC)
+        ensure_free_space(path, _storage_bytes(tiling, entries))
         f = h5py.File(path, "w")
         try:
             x_scale, y_scale = _write_root(f, attrs, (x, y), tiling)

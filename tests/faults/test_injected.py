@@ -1,0 +1,171 @@
+"""An OSError (full disk, file too large, read-only, no permission) injected at each write
+site: one line naming the path and the cause, exit 2, and nothing previously complete lost.
+
+These run everywhere (no mount needed); test_disk.py and test_read_only.py repeat the
+important cases with a real full tmpfs and a real read-only mount.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+import matplotlib.figure
+import pytest
+from faultkit import GRID, LONG, same_result
+
+from threeportal import fileio
+from threeportal.cli import main
+from threeportal.results import files, writer
+
+pytestmark = pytest.mark.faults
+
+CODES = [errno.ENOSPC, errno.EFBIG, errno.EROFS, errno.EACCES]
+#: One code per site in the fast form, every code at every site in the long form.
+SOME = CODES if LONG else [errno.ENOSPC]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str]:
+    """``threeportal ARGS`` in this process: exit status and stderr."""
+    capsys.readouterr()
+    code = main([os.fspath(a) for a in args])
+    return code, capsys.readouterr().err
+
+
+def assert_one_line(code: int, err: str, path: Path, errno_code: int) -> None:
+    assert code == 2, err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert str(path) in err or path.name in err, err
+    assert os.strerror(errno_code) in err, err
+
+
+def fail_with(code: int, path: Path):
+    def failing(*args, **kwargs):
+        raise OSError(code, os.strerror(code), str(path))
+
+    return failing
+
+
+def leftovers(directory: Path) -> list[str]:
+    """Temporaries left in ``directory`` (update copies, atomic-write files, partials)."""
+    return sorted(p.name for p in directory.iterdir() if ".update-" in p.name or ".tmp-" in p.name)
+
+
+@pytest.mark.parametrize("code", CODES if LONG else [errno.EFBIG, errno.EACCES])
+def test_update_copy_fails(code, result, monkeypatch, capsys):
+    """An update (here: storing contours before an export) cannot copy the result: the
+    result stays as it was and no copy is left."""
+    tmp = fileio.temporary_name(result, "update")
+    monkeypatch.setattr(files.shutil, "copyfile", fail_with(code, tmp))
+    before = result.read_bytes()
+    got, err = run(capsys, "export", result, "--format", "csv", "-q")
+    assert_one_line(got, err, tmp, code)
+    assert result.read_bytes() == before
+    assert leftovers(result.parent) == []
+
+
+@pytest.mark.parametrize("code", SOME)
+def test_contours_store_fails(code, result, monkeypatch, capsys):
+    """export stores contours first; a failed rename keeps the result and leaves no copy."""
+    real = os.replace
+
+    def replace(src, dst, *a, **k):
+        if Path(dst) == result:
+            raise OSError(code, os.strerror(code), str(dst))
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    before = result.read_bytes()
+    got, err = run(capsys, "export", result, "--format", "csv", "-q")
+    assert_one_line(got, err, result, code)
+    assert result.read_bytes() == before
+    assert leftovers(result.parent) == []
+
+
+@pytest.mark.parametrize("code", SOME)
+def test_figure_write_fails(code, result, monkeypatch, capsys):
+    """plot: the figure written half way fails; the previous figure is intact, no temp."""
+    figure = result.with_suffix(".png")
+    assert run(capsys, "plot", result, "-q") == (0, "")
+    before = figure.read_bytes()
+    real = matplotlib.figure.Figure.savefig
+
+    def savefig(self, fname, *args, **kwargs):
+        Path(fname).write_bytes(b"half a figure")
+        raise OSError(code, os.strerror(code), str(fname))
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", savefig)
+    got, err = run(capsys, "plot", result, "-q")
+    assert_one_line(got, err, figure, code)
+    assert figure.read_bytes() == before
+    assert leftovers(result.parent) == []
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", real)
+
+
+@pytest.mark.parametrize("code", SOME)
+def test_export_write_fails(code, result, monkeypatch, capsys):
+    """export: a file written half way fails; the previous export is intact, no temp."""
+    outdir = result.parent / "csv"
+    assert run(capsys, "export", result, "--format", "csv", "-o", outdir, "-q") == (0, "")
+    before = {p.name: p.read_bytes() for p in outdir.iterdir()}
+    real = Path.write_text
+
+    def write_text(self, text, *args, **kwargs):
+        real(self, text[: len(text) // 2], *args, **kwargs)
+        raise OSError(code, os.strerror(code), str(self))
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+    got, err = run(capsys, "export", result, "--format", "csv", "-o", outdir, "-q")
+    monkeypatch.setattr(Path, "write_text", real)
+    assert_one_line(got, err, outdir, code)
+    assert {p.name: p.read_bytes() for p in outdir.iterdir()} == before
+
+
+@pytest.mark.parametrize("code", CODES if LONG else [errno.EROFS])
+def test_scan_create_fails(code, tmp_path, monkeypatch, capsys):
+    """scan: the partial file cannot be created: one line, nothing left behind."""
+    out = tmp_path / "new.h5"
+    partial = out.with_name(out.name + ".partial")
+    monkeypatch.setattr(writer.h5py, "File", fail_with(code, partial))
+    sets = [i for v in GRID for i in ("--set", v)]
+    got, err = run(capsys, "scan", "fig3-left", "-o", out, *sets, "--jobs", "1", "--quiet")
+    assert_one_line(got, err, partial, code)
+    assert not out.exists()
+
+
+def test_scan_full_disk_is_refused_before_writing(tmp_path, monkeypatch, capsys):
+    """Too little free space for the partial file: refused before HDF5 writes anything."""
+    out = tmp_path / "new.h5"
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(fileio.shutil, "disk_usage", lambda _: usage._replace(free=1000))
+    sets = [i for v in GRID for i in ("--set", v)]
+    got, err = run(capsys, "scan", "fig3-left", "-o", out, *sets, "--jobs", "1", "--quiet")
+    assert got == 2 and err.count("\n") == 1 and "not enough free space" in err, err
+    assert not out.exists() and not out.with_name(out.name + ".partial").exists()
+
+
+@pytest.mark.parametrize("code", SOME)
+def test_scan_tile_write_fails_then_resumes(code, reference, tmp_path, monkeypatch, capsys):
+    """A tile write fails half way through a scan: one line, and the resumed scan is
+    identical to an uninterrupted one."""
+    out = tmp_path / "resumed.h5"
+    real = writer.PartialWriter.write_tile
+    calls = {"n": 0}
+
+    def write_tile(self, k, arrays):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError(code, os.strerror(code), str(self.path))
+        return real(self, k, arrays)
+
+    monkeypatch.setattr(writer.PartialWriter, "write_tile", write_tile)
+    sets = [i for v in GRID for i in ("--set", v)]
+    args = ["scan", "fig3-left", "-o", out, *sets, "--jobs", "1", "--tile", "4", "--quiet"]
+    got, err = run(capsys, *args)
+    assert_one_line(got, err, out, code)
+    assert not out.exists()
+    monkeypatch.setattr(writer.PartialWriter, "write_tile", real)
+    assert run(capsys, *args)[0] == 0
+    same_result(out, reference)
