@@ -12,13 +12,15 @@ import os
 import shutil
 from pathlib import Path
 
+import h5py
 import matplotlib.figure
+import numpy as np
 import pytest
 from faultkit import GRID, LONG, same_result
 
 from threeportal import fileio
 from threeportal.cli import main
-from threeportal.results import files, writer
+from threeportal.results import load, update, writer
 
 pytestmark = pytest.mark.faults
 
@@ -54,33 +56,43 @@ def leftovers(directory: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("code", CODES if LONG else [errno.EFBIG, errno.EACCES])
-def test_update_copy_fails(code, result, monkeypatch, capsys):
-    """An update (here: storing contours before an export) cannot copy the result: the
-    result stays as it was and no copy is left."""
-    tmp = fileio.temporary_name(result, "update")
-    monkeypatch.setattr(files.shutil, "copyfile", fail_with(code, tmp))
+def test_update_open_fails(code, result, monkeypatch, capsys):
+    """An in-place update (here: storing contours before an export) cannot open the result
+    for writing: one line naming it, and the result stays byte for byte as it was."""
+    real = update.open_h5
+
+    def open_h5(path, mode="r", **kwargs):
+        if mode != "r":
+            raise OSError(code, os.strerror(code), str(path))
+        return real(path, mode, **kwargs)
+
+    monkeypatch.setattr(update, "open_h5", open_h5)
     before = result.read_bytes()
     got, err = run(capsys, "export", result, "--format", "csv", "-q")
-    assert_one_line(got, err, tmp, code)
+    assert_one_line(got, err, result, code)
     assert result.read_bytes() == before
     assert leftovers(result.parent) == []
 
 
 @pytest.mark.parametrize("code", SOME)
 def test_contours_store_fails(code, result, monkeypatch, capsys):
-    """export stores contours first; a failed rename keeps the result and leaves no copy."""
-    real = os.replace
+    """A write fails half-way through the in-place contour group: one line, the half-written
+    group is dropped and every stored field reads back as before."""
+    fields = {name: values.copy() for name, values in load(result).fields.items()}
 
-    def replace(src, dst, *a, **k):
-        if Path(dst) == result:
-            raise OSError(code, os.strerror(code), str(dst))
-        return real(src, dst, *a, **k)
+    def create_dataset(self, name, *args, **kwargs):
+        raise OSError(code, os.strerror(code), str(result))
 
-    monkeypatch.setattr(files.os, "replace", replace)
-    before = result.read_bytes()
+    monkeypatch.setattr(h5py.Group, "create_dataset", create_dataset)
     got, err = run(capsys, "export", result, "--format", "csv", "-q")
+    monkeypatch.undo()
     assert_one_line(got, err, result, code)
-    assert result.read_bytes() == before
+    again = load(result)
+    assert set(again.fields) == set(fields)
+    for name, values in fields.items():
+        assert np.array_equal(again.fields[name], values), name
+    with h5py.File(result, "r") as f:
+        assert not [key for key in f if ".new-" in key or ".old-" in key]
     assert leftovers(result.parent) == []
 
 

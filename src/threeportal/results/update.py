@@ -21,6 +21,7 @@ from pathlib import Path
 
 import h5py
 
+from ..fileio import ensure_free_space
 from .files import CONTOURS_GROUP, REFINED_GROUP, open_h5, read_header, scan_lock
 
 __all__ = ["current_group", "set_card", "sweep_updates", "update_group"]
@@ -57,6 +58,11 @@ def sweep_updates(f: h5py.File) -> None:
             del f[key]
 
 
+#: Free space an in-place update asks for, at most (bytes): contour and refinement groups are
+#: vertices and nodes, well below this for any grid.
+UPDATE_RESERVE = 8 * 1024 * 1024
+
+
 @contextlib.contextmanager
 def update_group(path: str | os.PathLike[str], name: str) -> Iterator[h5py.Group]:
     """Yield a fresh group that replaces group ``name`` of a complete result on success.
@@ -70,6 +76,9 @@ def update_group(path: str | os.PathLike[str], name: str) -> Iterator[h5py.Group
     """
     path = Path(path)
     read_header(path)
+    # HDF5 may crash on ENOSPC half way through a write: refuse in one line before starting
+    # (the new group is at most the size of the file's fields, in practice far smaller)
+    ensure_free_space(path, min(path.stat().st_size, UPDATE_RESERVE))
     with scan_lock(path), open_h5(path, "r+") as f:
         sweep_updates(f)
         tag = os.getpid()
