@@ -60,7 +60,7 @@ def _make(channel: str, zprime_channel: str, label: str) -> Constraint:
     events = f"{name}_expected_events"
     return Constraint(
         name=name,
-        options={"level": 1.0, "decay_mode": "mean", "shrock": True},
+        options={"level": 1.0, "decay_mode": "averaged", "shrock": True},
         outputs=(
             Output(events, "field", level="level", domain=domain, summary="expected_events"),
             Output(f"{name}_sensitive", "mask", summary="sensitive"),

@@ -158,7 +158,7 @@ def cascade_decay_probabilities(
     m_zprime: ArrayLike,
     nuh_ctau: ArrayLike,
     zprime_ctau: ArrayLike,
-    mode: DecayMode = "mean",
+    mode: DecayMode = "averaged",
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """K+ -> mu+ nu_h, nu_h -> nu Z': probabilities that nu_h, then Z', decay in ``distance``.
 
@@ -172,10 +172,10 @@ def cascade_decay_probabilities(
         Masses, MeV.
     nuh_ctau, zprime_ctau : array_like
         Proper decay lengths, mm.
-    mode : {"mean", "averaged"}
+    mode : {"averaged", "mean"}
+        "averaged" (default): the decay probabilities averaged over both isotropic two-body
+        decays (16 x 16 Gauss-Legendre nodes), the Z' average taken at each nu_h energy.
         "mean" (paper Eq. 26): nu_h energy gamma_K E*_h, Z' energy gamma_h E*_Z'.
-        "averaged": the decay probabilities averaged over both isotropic two-body decays
-        (16 x 16 Gauss-Legendre nodes), the Z' average taken at each nu_h energy.
 
     Returns
     -------
