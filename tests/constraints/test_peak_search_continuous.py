@@ -68,9 +68,7 @@ def test_paper_mode_is_the_prompt_limit_of_the_lifetime_mode(tmp_path):
 def _boundary(m_nuh, m_zprime, key, options):
     """Smallest |U_muh|^2 excluded by the reinterpreted peak search (1000 steps per decade)."""
     u2 = np.logspace(-10, -2, 8001).reshape(1, -1)
-    model = ModelPoint(
-        m_nuh=m_nuh, m_zprime=m_zprime, U_muh2=u2, chi2=1e-8, v_phi=266.67 * MeV
-    )
+    model = ModelPoint(m_nuh=m_nuh, m_zprime=m_zprime, U_muh2=u2, chi2=1e-8, v_phi=266.67 * MeV)
     out = evaluate_constraints(model, ["peak_search"], {"peak_search": options})["peak_search"]
     excluded = out[f"peak_search_{key}_excluded"].values[0]
     published = out[f"peak_search_{key}_original_excluded"].values[0]
