@@ -276,3 +276,28 @@ def test_direct_visible_decays_vetoed_with_their_decay_probability(key):
     out = layer(point, "peak_search", mode="lifetime", decay_mode="mean")
     got = value(out[f"peak_search_{key}_surviving_fraction"])
     assert got == pytest.approx(1 - p_h * visible * 0.995, rel=1e-6, abs=0)
+
+
+def test_na62_kinematic_acceptance_replaces_table_1_and_the_decay_probabilities():
+    """Option acceptance = "kinematic": N = N_K BR(K -> mu nu_h) BR(nu_h -> nu Z')
+    BR(Z' -> ee) x the kinematic estimate (A_beta and both P's replaced, the BRs kept)."""
+    from threeportal.kinematics.acceptance import acceptance
+
+    m_h, m_z = 300 * MeV, 20 * MeV
+    point = ModelPoint(m_nuh=m_h, m_zprime=m_z, U_muh2=1e-9, chi2=1e-8, v_phi=266.67 * MeV)
+    n_ee = value(layer(point, "na62_ee", acceptance="kinematic")["na62_ee_expected_events"])
+    zw, hw = zprime_widths(point), nuh_widths(point)
+    brs = float(hw["nu_zprime"]) / total(hw) * float(zw["ee"]) / total(zw)
+    ctau_h, ctau_z = hbarc / total(hw), hbarc / total(zw)
+    estimate = float(acceptance(m_h, m_z, "ee", ctau_h, ctau_z, p_kaon=75 * GeV))
+    assert 0.01 < estimate < 1
+    production = 1e-9 * float(shrock_factor(m_h)) * 0.6356
+    assert n_ee == pytest.approx(2.14e11 * production * brs * estimate, rel=1e-6, abs=0)
+
+
+def test_na62_acceptance_option_is_checked():
+    from threeportal.constraints import ConstraintError
+
+    point = ModelPoint(m_nuh=300 * MeV, m_zprime=20 * MeV, U_muh2=1e-9, chi2=1e-8, g_prime=1.0)
+    with pytest.raises(ConstraintError, match="acceptance: 'mc' is not allowed; allowed: table"):
+        layer(point, "na62_ee", acceptance="mc")
