@@ -34,7 +34,7 @@ CARD_CASES = {
     "n-below-2": card_text(**{'n__=__200\nscale__=__"linear"': 'n = 1\nscale = "linear"'}),
     "n-not-integer": card_text(**{'n__=__200\nscale__=__"linear"': 'n = "many"\nscale = "linear"'}),
     "bad-scale": card_text(**{'scale__=__"linear"': 'scale = "cubic"'}),
-    "log-axis-zero": card_text(**{"min__=__1e-10": "min = 0.0"}),
+    "log-axis-zero": card_text(**{"min__=__1e-11": "min = 0.0"}),
     "axis-also-fixed": card_text(
         **{'m_zprime__=__"150 MeV"': 'm_zprime = "150 MeV"\nm_nuh = "300 MeV"'}
     ),

@@ -59,6 +59,12 @@ def evaluate_point(
     inputs : Inputs, optional
         Experimental inputs for the constraint layers (default: the shipped ones).
 
+    Notes
+    -----
+    Every layer runs with its registry defaults (averaged decay probabilities, lifetime-aware
+    peak searches, the Shrock factor): the options the built-in ``fig3-left`` and
+    ``fig3-right`` cards use, which override none of them.
+
     Returns
     -------
     dict

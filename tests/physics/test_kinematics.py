@@ -101,7 +101,9 @@ def test_cascade_probabilities_against_nested_quad():
     )
     assert p_h == pytest.approx(want_h, rel=1e-6)
     assert joint == pytest.approx(want_joint, rel=1e-6)
-    mean_h, mean_joint = cascade_decay_probabilities(distance, p_k, m_h, m_z, ctau_h, ctau_z)
+    mean_h, mean_joint = cascade_decay_probabilities(
+        distance, p_k, m_h, m_z, ctau_h, ctau_z, "mean"
+    )
     assert mean_h == pytest.approx(prob(gk * eh_star, m_h, ctau_h), rel=1e-12)
     e_z_mean = gk * eh_star / m_h * ez_star  # Eq. 26: gamma_h E*_Z'
     assert mean_joint == pytest.approx(mean_h * prob(e_z_mean, m_z, ctau_z), rel=1e-12)

@@ -71,10 +71,19 @@ class Field:
 
 @dataclass
 class Mask:
-    """A region on the grid (True inside), with a one-line description."""
+    """A region on the grid (True inside), with a one-line description.
+
+    ``region_field``, ``region_level`` and ``region_side`` say which continuous field the
+    mask is a level set of (``field > level`` for ``"above"``, ``field < level`` for
+    ``"below"``), set by :meth:`Constraint.evaluate` from the layer's declared
+    :class:`Output` (None when the mask is not such a level set).
+    """
 
     values: NDArray[np.bool_]
     description: str
+    region_field: str | None = None
+    region_level: float | None = None
+    region_side: Literal["above", "below"] | None = None
 
 
 @dataclass
@@ -164,6 +173,13 @@ class Output:
         Summary value at a point outside ``domain`` (default :data:`KEEP`: the value itself).
     per : str or None
         Option whose entries each give one copy of this output (``{item}`` in the names).
+    region_field : str or None
+        For a mask that is a level set of a continuous field: that field's name (``{item}``
+        replaced like ``name``), so that the region can be drawn by contouring the field.
+    region_level : float, str or None
+        The level of ``region_field`` (a number or the name of the option holding it).
+    region_side : {"above", "below"} or None
+        The mask is ``field > level`` ("above") or ``field < level`` ("below").
     """
 
     name: str
@@ -174,6 +190,18 @@ class Output:
     summary: str | None = None
     outside: Any = KEEP
     per: str | None = None
+    region_field: str | None = None
+    region_level: float | str | None = None
+    region_side: Literal["above", "below"] | None = None
+
+    def region(
+        self, item: Any, options: Mapping[str, Any]
+    ) -> tuple[str, float, Literal["above", "below"]] | None:
+        """(field name, level, side) of the region this mask is, for one ``per`` item."""
+        if self.region_field is None or self.region_level is None or self.region_side is None:
+            return None
+        (level,) = _levels(self.region_level, options)
+        return self.region_field.format(item=item), level, self.region_side
 
     def expand(self, options: Mapping[str, Any]) -> list[tuple[str | None, str, str | None]]:
         """``[(item, name, domain name), ...]`` for these options (item None unless ``per``)."""
@@ -242,8 +270,12 @@ class Constraint:
         """
         result = self.compute(context, options)
         for output in self.outputs:
-            for _, name, domain in output.expand(options):
+            for item, name, domain in output.expand(options):
                 entry = result.get(name)
+                if isinstance(entry, Mask):
+                    region = output.region(item, options)
+                    if region is not None:
+                        entry.region_field, entry.region_level, entry.region_side = region
                 if not isinstance(entry, Field):
                     continue
                 if output.level is not None:

@@ -54,7 +54,7 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
 
 NA48_2 = Constraint(
     name="na48_2",
-    options={"fraction": None, "vertex_length": None, "decay_mode": "mean", "shrock": True},
+    options={"fraction": None, "vertex_length": None, "decay_mode": "averaged", "shrock": True},
     outputs=(
         # level: the allowed fraction of the measured BR, both read from the inputs
         Output(

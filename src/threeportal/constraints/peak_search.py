@@ -1,13 +1,20 @@
 """Peak searches K+ -> mu+ N reinterpreted for a visibly decaying nu_h (Sec. IV B 1).
 
 A published 90% CL limit |U|^2_lim(m) assumes the event shows a single charged track. A nu_h
-that decays visibly inside the veto region is rejected except for the inefficiency
-eps_miss, so the surviving fraction of signal is f = 1 - P_vis (1 - eps_miss) and the
-point is excluded where |U_muh|^2 f > |U|^2_lim(m).
+that gives a visible pair inside the veto region is rejected except for the inefficiency
+eps_miss, so the surviving fraction of signal is
 
-Modes: "paper" sets P_vis = 1 wherever both nu_h and Z' decay promptly and visibly
-(the bound is 1/eps_miss = 200 times weaker there) and 0 elsewhere; "lifetime" computes
-P_vis from the lab decay lengths and the veto size of each experiment.
+    f = 1 - P_vis (1 - eps_miss),
+    P_vis = BR(nu_h -> nu Z') BR(Z' -> visible) P(nu_h, then Z', decay inside the veto region)
+            + BR(nu_h -> nu l+ l-, nu pi+ pi- via Z'*) P(nu_h decays inside it),
+
+and the point is excluded where |U_muh|^2 f > |U|^2_lim(m). f is continuous: it has no
+threshold or switch. Modes: "lifetime" (default) takes the decay probabilities from the lab
+decay lengths and the veto size of each experiment (``decay_mode`` "averaged", the default,
+or "mean"); "paper" is its prompt approximation, every decay probability set to 1, so that
+f = 1 - BR_vis (1 - eps_miss) is the paper's 1/eps_miss = 200 times weaker bound where
+nu_h decays visibly. The standard (mixing-only) nu_h decays are not counted: the published
+limits already include them, and chi -> 0 returns the published bound exactly.
 """
 
 from __future__ import annotations
@@ -20,31 +27,47 @@ import numpy as np
 from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask, Output
 from .na62 import kaon_momentum
 
-__all__ = ["PEAK_SEARCH", "visible_probability"]
+__all__ = ["MODES", "PEAK_SEARCH", "visible_probability"]
 
-#: Probability above which a decay counts as "prompt and visible" in "paper" mode.
-_PROMPT_VISIBLE = 0.5
+#: Peak-search reinterpretation modes.
+MODES = ("lifetime", "paper")
 
 
-def visible_probability(ctx: EvaluationContext, experiment: Any, mode: str) -> np.ndarray:
-    """Probability that nu_h gives a visible pair inside the experiment's veto region."""
-    distance = experiment.get("veto_radius" if "veto_radius" in experiment else "veto_length")
-    momentum = kaon_momentum(experiment)
-    decay_mode = "mean" if mode == "paper" else mode.removeprefix("lifetime-") or "mean"
-    p_h, p_joint = ctx.cascade_probabilities(distance, momentum, decay_mode)
+def visible_probability(
+    ctx: EvaluationContext, experiment: Any, mode: str, decay_mode: str = "averaged"
+) -> np.ndarray:
+    """Probability P_vis that nu_h gives a visible pair inside the experiment's veto region.
+
+    Parameters
+    ----------
+    ctx : EvaluationContext
+        Model grid and shared decay quantities.
+    experiment : Experiment
+        Its ``veto_radius`` (kaons at rest) or ``veto_length`` (in flight), mm.
+    mode : {"lifetime", "paper"}
+        "paper": every decay probability is 1 (prompt approximation).
+    decay_mode : {"averaged", "mean"}
+        How the lab decay probabilities are computed in "lifetime" mode.
+    """
     decays = ctx.decays
-    p_vis = decays.nuh_cascade_visible_fraction * p_joint + decays.nuh_direct_visible_fraction * p_h
+    cascade, direct = decays.nuh_cascade_visible_fraction, decays.nuh_direct_visible_fraction
     if mode == "paper":
-        visible = decays.nuh_cascade_visible_fraction + decays.nuh_direct_visible_fraction
-        return np.where((visible > _PROMPT_VISIBLE) & (p_vis > _PROMPT_VISIBLE), 1.0, 0.0)
-    return p_vis
+        return np.asarray(cascade + direct, float)
+    distance = experiment.get("veto_radius" if "veto_radius" in experiment else "veto_length")
+    p_h, p_joint = ctx.cascade_probabilities(distance, kaon_momentum(experiment), decay_mode)
+    return cascade * p_joint + direct * p_h
 
 
 def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, Field | Mask]:
     mode = options["mode"]
-    if mode not in ("paper", "lifetime"):
+    if mode not in MODES:
         raise ConstraintError(
-            f"constraints.peak_search.mode: {mode!r} is not one of 'paper', 'lifetime'"
+            f"constraints.peak_search.mode: {mode!r} is not allowed; allowed: {', '.join(MODES)}"
+        )
+    if options["decay_mode"] not in ("averaged", "mean"):
+        raise ConstraintError(
+            f"constraints.peak_search.decay_mode: {options['decay_mode']!r} is not allowed; "
+            "allowed: averaged, mean"
         )
     out: dict[str, Field | Mask] = {}
     for key in options["experiments"]:
@@ -57,9 +80,7 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
         safe_mass = np.where(in_range, m_nuh, limit.x_min)
         bound = np.where(in_range, limit.interpolate(limit.value_column, safe_mass), 1.0)
         domain = ctx.full(in_range)
-        p_vis = visible_probability(
-            ctx, experiment, "paper" if mode == "paper" else "lifetime-" + options["decay_mode"]
-        )
+        p_vis = visible_probability(ctx, experiment, mode, options["decay_mode"])
         surviving = (1.0 - p_vis) + p_vis * eps_miss  # = 1 - P_vis (1 - eps_miss)
         u2 = ctx.model.U_muh2
         ratio = ctx.full(u2 * surviving / bound)
@@ -131,14 +152,29 @@ _OUTPUTS = (
         summary="surviving_fraction",
         per=_PER,
     ),
-    Output("peak_search_{item}_excluded", "mask", summary="excluded", per=_PER),
-    Output("peak_search_{item}_original_excluded", "mask", per=_PER),
+    Output(
+        "peak_search_{item}_excluded",
+        "mask",
+        summary="excluded",
+        per=_PER,
+        region_field="peak_search_{item}_ratio",
+        region_level=1.0,
+        region_side="above",
+    ),
+    Output(
+        "peak_search_{item}_original_excluded",
+        "mask",
+        per=_PER,
+        region_field="peak_search_{item}_original_ratio",
+        region_level=1.0,
+        region_side="above",
+    ),
 )
 
 
 PEAK_SEARCH = Constraint(
     name="peak_search",
-    options={"mode": "paper", "decay_mode": "mean", "experiments": ["kek", "e949", "na62"]},
+    options={"mode": "lifetime", "decay_mode": "averaged", "experiments": ["kek", "e949", "na62"]},
     outputs=_OUTPUTS,
     compute=_evaluate,
     kaon_decay=True,
