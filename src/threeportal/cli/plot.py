@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..plotting import PlottingError
-from .terminal import ProgressBar, report_to_terminal
+from .terminal import ProgressBar
 
 __all__ = [
     "cmd_export",
@@ -101,14 +101,13 @@ def cmd_fig3(args: argparse.Namespace) -> int:
     """``threeportal fig3 [--outdir DIR] [--results DIR] [--jobs N] [--force]``."""
     from ..workflow import fig3
 
-    with report_to_terminal(args.quiet, force_hint=True):
-        written = fig3(
-            args.results,
-            args.outdir,
-            jobs=args.jobs,
-            force=args.force,
-            progress=lambda name: ProgressBar(name, args.quiet),
-        )
+    written = fig3(
+        args.results,
+        args.outdir,
+        jobs=args.jobs,
+        force=args.force,
+        progress=lambda name: ProgressBar(name, args.quiet),
+    )
     if not args.quiet:
         for path in written:
             print(path)
@@ -151,7 +150,6 @@ def register(subparsers: Any) -> None:
         "e141.label='E141 (1987)', upscattering.label_xy=50,1e-3 (repeatable)",
     )
     plot.add_argument("--dpi", type=float, default=200.0, help="PNG resolution (default 200)")
-    plot.add_argument("-q", "--quiet", action="store_true", help="do not print the file name")
     plot.set_defaults(handler=cmd_plot)
 
     export = subparsers.add_parser(
@@ -171,7 +169,6 @@ def register(subparsers: Any) -> None:
         metavar="NAME",
         help="export only the contours of this field or mask (repeatable)",
     )
-    export.add_argument("-q", "--quiet", action="store_true", help="print nothing")
     export.set_defaults(handler=cmd_export)
 
     fig3 = subparsers.add_parser(
@@ -184,5 +181,4 @@ def register(subparsers: Any) -> None:
     fig3.add_argument("--results", default="results", metavar="DIR", help="results (results/)")
     fig3.add_argument("--jobs", type=int, metavar="N", help="parallel workers (default: all)")
     fig3.add_argument("--force", action="store_true", help="recompute the scans")
-    fig3.add_argument("-q", "--quiet", action="store_true", help="no progress, no messages")
     fig3.set_defaults(handler=cmd_fig3)

@@ -42,7 +42,13 @@ from .files import (
     scan_lock,
 )
 from .reader import ScanResult, load
-from .refined import RefinedNodes, read_refined, refined_current, write_refined
+from .refined import (
+    RefinedNodes,
+    read_refined,
+    refined_current,
+    refined_levels,
+    write_refined,
+)
 from .writer import Entry, PartialWriter, Tiling, domain_name, field_entries
 
 __all__ = [
@@ -71,6 +77,7 @@ __all__ = [
     "read_header",
     "read_refined",
     "refined_current",
+    "refined_levels",
     "replace_card",
     "scan_lock",
     "write_contours",
