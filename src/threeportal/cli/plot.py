@@ -86,14 +86,19 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """``threeportal export RESULT.h5 --format csv|json|hepdata [-o DIR] [--only NAME]``."""
-    from ..plotting import ensure_contours, export_contours
+    """``threeportal export RESULT.h5 --format F [-o DIR] [--only NAME] [--all] [--units U]``."""
+    from ..plotting import export_contours
 
-    ensure_contours(args.result)
-    written = export_contours(args.result, args.format, args.outdir, names=args.only)
+    written = export_contours(
+        args.result,
+        args.format,
+        args.outdir,
+        names=args.only,
+        include_all=args.all,
+        units=args.units,
+    )
     if not args.quiet:
-        directory = written[0].parent if written else args.outdir
-        print(f"{len(written)} file(s) in {directory}")
+        print(f"{len(written)} file(s) in {written[-1].parent} (index.json lists them)")
     return 0
 
 
@@ -154,14 +159,25 @@ def register(subparsers: Any) -> None:
 
     export = subparsers.add_parser(
         "export",
-        help="write a result's contours as CSV, JSON or a HEPData submission",
-        description="Export every contour of a scan result (all pieces and holes). Contours "
-        "are extracted and stored in the result (/contours) first if it has none.",
+        help="write a result's bounds and sensitivities as CSV, JSON, two columns or HEPData",
+        description="Export the contours a limit plot shows (every bound, sensitivity and "
+        "lifetime line, and one combined 'excluded by any bound' region), all pieces and "
+        "holes, each file with the benchmark, references and provenance; --all adds the "
+        "diagnostics. The result is only read (contours it does not store are extracted in "
+        "memory); empty contours get no file and are listed in DIR/index.json.",
     )
     export.add_argument("result", metavar="RESULT.h5", help="a scan result")
     export.add_argument("--format", required=True, choices=FORMATS, help="output format")
     export.add_argument(
         "-o", "--outdir", metavar="DIR", help="output directory (default RESULT-FORMAT/)"
+    )
+    export.add_argument(
+        "--all", action="store_true", help="also the diagnostics (ratios, fractions, domains)"
+    )
+    export.add_argument(
+        "--units",
+        choices=("GeV", "MeV"),
+        help="mass unit of --format twocol (default GeV)",
     )
     export.add_argument(
         "--only",

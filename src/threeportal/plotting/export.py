@@ -1,24 +1,32 @@
-"""Export stored contours as CSV, JSON or a HEPData submission.
+"""Export the contours of a result as CSV, JSON, two-column text or a HEPData submission.
 
-One file per contour (a field at one level, or a mask's region), named ``<source>.level<i>``
-after the dataset and the index of the level in its ``levels`` attribute:
+By default the contours a limit plot shows are exported: every exclusion region, the NA62
+sensitivities, the lifetime lines, the upscattering region, and one combined "excluded by
+any bound" region; ``include_all`` (``--all``) adds the diagnostics (ratios, surviving
+fractions, the published unreinterpreted bounds, domains). Files are named after layer,
+physical name and level value (:func:`~threeportal.plotting.export_meta.export_name`, e.g.
+``na62_ee_ses_1event``, ``lifetime_nuh_10ps``). Contours with no piece get no file; every
+export writes ``index.json`` listing the files, the empty contours, the benchmark (every fixed
+model parameter with its unit) and the provenance (package version, card and inputs SHA-256).
+The result is only read: contours not stored in it are extracted in memory.
 
 CSV
-    ``#`` header lines (what the contour is, the result's card and inputs SHA-256, the level,
-    ``# units: piece=1, <x>=<units>, <y>=<units>``, one ``# piece k: ...`` line per piece
-    saying whether it is open, closed or a hole of another piece), then the columns
-    ``piece,<x axis name>,<y axis name>``. Floats are written to full precision (``repr``).
+    ``#`` header lines (title, source, description, layer, level, level index, kind,
+    benchmark, references, provenance, ``# units: ...``, one ``# piece k: ...`` line per
+    piece), then ``piece,<x>,<y>,edge``; ``edge`` is ``frame`` for a point on the scan frame,
+    ``domain`` for the open end of a line inside the frame, else empty. Open lines stay open.
 JSON
-    One object: ``schema`` ("threeportal.contour"), ``schema_version``, ``source``, ``kind``,
-    ``layer``, ``description``, ``level``, ``level_index``, ``units``, ``x`` and ``y`` (name,
-    units, scale), ``card_sha256``, ``inputs_sha256``, ``package_version``, ``result`` and
-    ``pieces`` (each ``closed``, ``hole``, ``parent``, ``x``, ``y``).
+    One object (schema "threeportal.contour" version 2): the same facts, and ``pieces`` with
+    ``closed``, ``hole``, ``parent``, ``x``, ``y`` and ``edge``.
+twocol
+    One text file per piece (``<name>.txt``, ``<name>_piece<k>.txt`` when several): ``#``
+    header lines, then two whitespace-separated columns, the mass axis in ``units`` (GeV or
+    MeV) and the other axis, as limit-plot repositories read them.
 HEPData
-    ``submission.yaml`` (one table per non-empty contour; the first document's comment gives
-    the provenance) and one data YAML per contour: independent variable x; dependent
-    variables y (qualifiers: contour, kind, and the level of a line or the mask of a region),
-    ``piece`` (the piece index) and ``hole of piece`` (the outer piece of a hole, -1
-    otherwise). Passes ``hepdata-validator``. Needs PyYAML.
+    ``submission.yaml`` (one table per contour, titled in physics words; descriptions cite
+    arXiv:1903.07589 and the experiments' references and give the benchmark) and one data
+    YAML per contour (x; y with qualifiers; piece; hole of piece; on frame). Passes
+    ``hepdata-validator``. Needs PyYAML.
 
 :func:`read_csv` and :func:`read_json` read the files back into :class:`Contour` objects.
 """
@@ -32,14 +40,25 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from hepunits import GeV, MeV
 
 from .._version import __version__
 from ._result import PlottingError, ResultLike, open_result
 from .contours import Contour, Piece, result_contours
+from .export_meta import (
+    benchmark,
+    combined_exclusion,
+    edge_flags,
+    export_name,
+    is_bound,
+    references,
+    title,
+)
 
 __all__ = [
     "CONTOUR_SCHEMA",
     "FORMATS",
+    "UNITS",
     "default_outdir",
     "export_contours",
     "read_csv",
@@ -48,10 +67,14 @@ __all__ = [
     "write_csv",
     "write_hepdata",
     "write_json",
+    "write_twocol",
 ]
 
-FORMATS = ("csv", "json", "hepdata")
+FORMATS = ("csv", "json", "hepdata", "twocol")
+#: Mass units of the two-column format.
+UNITS = {"GeV": GeV, "MeV": MeV}
 CONTOUR_SCHEMA = "threeportal.contour"
+CONTOUR_SCHEMA_VERSION = 2
 _HEPDATA_NAME_MAX = 64
 
 
@@ -71,6 +94,7 @@ def _provenance(res: ResultLike) -> dict[str, str]:
         "card_sha256": str(attrs.get("card_sha256", "")),
         "inputs_sha256": str(attrs.get("inputs_sha256", "")),
         "package_version": str(attrs.get("package_version", __version__)),
+        "exported_with": __version__,
         "result": Path(res.path).name if res.path is not None else "",
     }
 
@@ -87,97 +111,93 @@ def _level_text(contour: Contour) -> str:
     return f"{contour.level!r}{units}"
 
 
+def _facts(res: ResultLike, contour: Contour) -> dict[str, Any]:
+    """What every format says about a contour besides its points."""
+    return {
+        "name": export_name(contour),
+        "title": title(contour, _description(res, contour)),
+        "references": references(res, contour),
+        "benchmark": benchmark(res),
+        **_provenance(res),
+    }
+
+
 def write_csv(path: Path, contour: Contour, res: ResultLike) -> Path:
-    """Write one contour as CSV (see the module docstring).
-
-    Parameters
-    ----------
-    path : Path
-        Output file.
-    contour : Contour
-        The contour.
-    res : ScanResult
-        The result it comes from (provenance and description).
-
-    Returns
-    -------
-    Path
-    """
-    prov = _provenance(res)
+    """Write one contour as CSV (see the module docstring)."""
+    facts = _facts(res, contour)
     lines = [
-        f"# threeportal contour {contour.key}: {contour.source} at {_level_text(contour)}"
-        f" ({contour.kind})",
+        f"# threeportal contour {facts['name']}: {facts['title']}",
+        f"# source: {contour.source}",
         f"# description: {_description(res, contour)}",
         f"# layer: {contour.layer}",
-        f"# level: {contour.level!r}; level_units: {contour.units}; kind: {contour.kind}",
-        f"# result: {prov['result']}; card_sha256: {prov['card_sha256']};"
-        f" inputs_sha256: {prov['inputs_sha256']}; threeportal {prov['package_version']}",
+        f"# level: {contour.level!r}; level_units: {contour.units}; kind: {contour.kind}; "
+        f"level_index: {contour.level_index}",
+        "# benchmark: " + ", ".join(f"{k} = {v}" for k, v in facts["benchmark"].items()),
+        *(f"# reference: {r}" for r in facts["references"]),
+        f"# result: {facts['result']}; card_sha256: {facts['card_sha256']};"
+        f" inputs_sha256: {facts['inputs_sha256']}; threeportal {facts['package_version']}",
         f"# units: piece=1, {contour.x_name}={contour.x_units}, {contour.y_name}={contour.y_units}",
+        "# edge: frame = on the scan frame, domain = open end inside it (the layer stops)",
         *(_describe_piece(k, p) for k, p in enumerate(contour.pieces)),
-        f"piece,{contour.x_name},{contour.y_name}",
+        f"piece,{contour.x_name},{contour.y_name},edge",
     ]
     for k, piece in enumerate(contour.pieces):
-        lines.extend(f"{k},{_float(x)},{_float(y)}" for x, y in np.asarray(piece.xy))
+        flags = edge_flags(res, piece)
+        lines.extend(
+            f"{k},{_float(x)},{_float(y)},{flag}"
+            for (x, y), flag in zip(np.asarray(piece.xy), flags, strict=True)
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
-def read_csv(path: str | os.PathLike[str]) -> Contour:
-    """Read a contour written by :func:`write_csv`.
-
-    Parameters
-    ----------
-    path : path-like
-        The CSV file.
-
-    Returns
-    -------
-    Contour
-    """
-    path = Path(path)
+def _parse_csv(path: Path) -> tuple[dict[str, str], dict[int, Any], dict[str, str], list, Any]:
     meta: dict[str, str] = {}
     flags: dict[int, tuple[bool, bool, int]] = {}
     units: dict[str, str] = {}
     rows: list[tuple[int, float, float]] = []
     header: list[str] | None = None
-    source, key = "", ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# piece "):
+            index, _, text = line.removeprefix("# piece ").partition(": ")
+            hole = text.startswith("closed, hole of piece ")
+            parent = int(text.rsplit(" ", 1)[1]) if hole else -1
+            flags[int(index)] = (text.startswith("closed"), hole, parent)
+        elif line.startswith("# units: "):
+            for item in line.removeprefix("# units: ").split(", "):
+                name, _, unit = item.partition("=")
+                units[name] = unit
+        elif line.startswith(("# source: ", "# layer: ")):
+            name, _, value = line.removeprefix("# ").partition(": ")
+            meta[name] = value
+        elif line.startswith("# level: "):
+            for item in line.removeprefix("# ").split("; "):
+                name, _, value = item.partition(": ")
+                meta[name] = value
+        elif line.startswith("#"):
+            continue  # title, description, benchmark, references, provenance: free text
+        elif header is None:
+            header = line.split(",")
+        elif line:
+            k, x, y, _edge = line.split(",")
+            rows.append((int(k), float(x), float(y)))
+    return meta, flags, units, rows, header
+
+
+def read_csv(path: str | os.PathLike[str]) -> Contour:
+    """Read a contour written by :func:`write_csv`."""
+    path = Path(path)
     try:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("# threeportal contour "):
-                key = line.removeprefix("# threeportal contour ").split(":", 1)[0]
-                source = key.rsplit(".level", 1)[0]
-            elif line.startswith("# piece "):
-                index, _, text = line.removeprefix("# piece ").partition(": ")
-                hole = text.startswith("closed, hole of piece ")
-                parent = int(text.rsplit(" ", 1)[1]) if hole else -1
-                flags[int(index)] = (text.startswith("closed"), hole, parent)
-            elif line.startswith("# units: "):
-                for item in line.removeprefix("# units: ").split(", "):
-                    name, _, unit = item.partition("=")
-                    units[name] = unit
-            elif line.startswith(("# description: ", "# result: ")):
-                continue  # free text and provenance: not needed to rebuild the contour
-            elif line.startswith("# "):
-                for item in line.removeprefix("# ").split("; "):
-                    name, sep, value = item.partition(": ")
-                    if sep:
-                        meta[name] = value
-            elif header is None:
-                header = line.split(",")
-            elif line:
-                k, x, y = line.split(",")
-                rows.append((int(k), float(x), float(y)))
-        if header is None or len(header) != 3 or header[0] != "piece" or not key:
+        meta, flags, units, rows, header = _parse_csv(path)
+        if header is None or len(header) != 4 or header[0] != "piece" or "source" not in meta:
             raise ValueError("not a threeportal contour CSV")
-        level_index = int(key.rsplit(".level", 1)[1])
-        level = float(meta["level"])
-        kind = meta["kind"]
+        level_index, level, kind = int(meta["level_index"]), float(meta["level"]), meta["kind"]
     except (ValueError, IndexError, KeyError, UnicodeDecodeError) as err:
         raise PlottingError(f"{path}: cannot read contour CSV ({err!r})") from None
     data = np.array(rows, dtype=float).reshape(-1, 3)
     pieces = tuple(Piece(data[data[:, 0] == k, 1:], *flags[k]) for k in range(len(flags)))
     return Contour(
-        source,
+        meta["source"],
         kind,  # type: ignore[arg-type]
         level,
         level_index,
@@ -194,7 +214,7 @@ def read_csv(path: str | os.PathLike[str]) -> Contour:
 def _json_object(contour: Contour, res: ResultLike) -> dict[str, Any]:
     return {
         "schema": CONTOUR_SCHEMA,
-        "schema_version": 1,
+        "schema_version": CONTOUR_SCHEMA_VERSION,
         "source": contour.source,
         "kind": contour.kind,
         "layer": contour.layer,
@@ -204,7 +224,7 @@ def _json_object(contour: Contour, res: ResultLike) -> dict[str, Any]:
         "units": contour.units,
         "x": {"name": contour.x_name, "units": contour.x_units, "scale": res.x_scale},
         "y": {"name": contour.y_name, "units": contour.y_units, "scale": res.y_scale},
-        **_provenance(res),
+        **_facts(res, contour),
         "pieces": [
             {
                 "closed": p.closed,
@@ -212,6 +232,7 @@ def _json_object(contour: Contour, res: ResultLike) -> dict[str, Any]:
                 "parent": p.parent,
                 "x": np.asarray(p.xy)[:, 0].tolist(),
                 "y": np.asarray(p.xy)[:, 1].tolist(),
+                "edge": edge_flags(res, p),
             }
             for p in contour.pieces
         ],
@@ -219,38 +240,14 @@ def _json_object(contour: Contour, res: ResultLike) -> dict[str, Any]:
 
 
 def write_json(path: Path, contour: Contour, res: ResultLike) -> Path:
-    """Write one contour as JSON (see the module docstring).
-
-    Parameters
-    ----------
-    path : Path
-        Output file.
-    contour : Contour
-        The contour.
-    res : ScanResult
-        The result it comes from (provenance, description, axis scales).
-
-    Returns
-    -------
-    Path
-    """
+    """Write one contour as JSON (see the module docstring)."""
     text = json.dumps(_json_object(contour, res), indent=1, allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8")
     return path
 
 
 def read_json(path: str | os.PathLike[str]) -> Contour:
-    """Read a contour written by :func:`write_json`.
-
-    Parameters
-    ----------
-    path : path-like
-        The JSON file.
-
-    Returns
-    -------
-    Contour
-    """
+    """Read a contour written by :func:`write_json`."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -282,15 +279,55 @@ def read_json(path: str | os.PathLike[str]) -> Contour:
         raise PlottingError(f"{path}: cannot read contour JSON ({err})") from None
 
 
+def _column(values: Any, name: str, units: str, to: str | None) -> tuple[Any, str]:
+    """Values of an axis column and its unit, masses converted to ``to``."""
+    if to is None or units != "MeV":
+        return values, units
+    return np.asarray(values) * (MeV / UNITS[to]), to
+
+
+def write_twocol(
+    directory: Path, contour: Contour, res: ResultLike, units: str = "GeV"
+) -> list[Path]:
+    """Write one contour as two-column text, one file per piece (see the module docstring)."""
+    facts = _facts(res, contour)
+    written = []
+    for k, piece in enumerate(contour.pieces):
+        xy = np.asarray(piece.xy, dtype=float)
+        x, x_units = _column(xy[:, 0], contour.x_name, contour.x_units, units)
+        y, y_units = _column(xy[:, 1], contour.y_name, contour.y_units, units)
+        flags = edge_flags(res, piece)
+        stem = facts["name"] if len(contour.pieces) == 1 else f"{facts['name']}_piece{k}"
+        shape = "closed" if piece.closed else "open"
+        if piece.hole:
+            shape += f", a hole of piece {piece.parent}"
+        lines = [
+            f"# {facts['title']} ({contour.kind}, piece {k} of {len(contour.pieces)}, {shape})",
+            "# benchmark: " + ", ".join(f"{n} = {v}" for n, v in facts["benchmark"].items()),
+            *(f"# reference: {r}" for r in facts["references"]),
+            f"# threeportal {facts['package_version']}; card_sha256 {facts['card_sha256']};"
+            f" inputs_sha256 {facts['inputs_sha256']}",
+            f"# ends: first point {flags[0] or 'inside'}, last point {flags[-1] or 'inside'}"
+            " (frame = scan frame, domain = the layer stops)",
+            f"# {contour.x_name} [{x_units}]  {contour.y_name} [{y_units}]",
+        ]
+        lines += [f"{a:.10g}  {b:.10g}" for a, b in zip(x, y, strict=True)]
+        path = directory / f"{stem}.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def _header(name: str, units: str) -> dict[str, str]:
     return {"name": name} if units in ("", "1") else {"name": name, "units": units}
 
 
-def _hepdata_table(contour: Contour) -> dict[str, Any]:
-    """The HEPData data table of one contour: x, then y, piece and parent hole per point."""
+def _hepdata_table(contour: Contour, res: ResultLike) -> dict[str, Any]:
+    """The HEPData data table of one contour: x, then y, piece, parent hole and frame flag."""
     xy = np.concatenate([np.asarray(p.xy, dtype=float) for p in contour.pieces])
     index = np.concatenate([np.full(len(p.xy), k) for k, p in enumerate(contour.pieces)])
     parent = np.concatenate([np.full(len(p.xy), p.parent) for p in contour.pieces])
+    edge = [flag == "frame" for p in contour.pieces for flag in edge_flags(res, p)]
     level: dict[str, Any] = {"name": "level", "value": float(contour.level)}
     if contour.kind == "region":
         level = {"name": "region", "value": f"{contour.source} = 1"}
@@ -300,6 +337,7 @@ def _hepdata_table(contour: Contour) -> dict[str, Any]:
         {"name": "contour", "value": contour.source},
         {"name": "kind", "value": contour.kind},
         level,
+        *({"name": k, "value": v} for k, v in benchmark(res).items()),
     ]
     return {
         "independent_variables": [
@@ -319,18 +357,26 @@ def _hepdata_table(contour: Contour) -> dict[str, Any]:
                 "header": {"name": "hole of piece"},
                 "values": [{"value": int(v)} for v in parent],
             },
+            {
+                "header": {"name": "on scan frame"},
+                "values": [{"value": int(v)} for v in edge],
+            },
         ],
     }
 
 
 def _hepdata_entry(res: ResultLike, contour: Contour, data_file: str) -> dict[str, Any]:
     """The ``submission.yaml`` document of one contour's table."""
-    table_name = f"{contour.source} at {_level_text(contour)}"
+    facts = _facts(res, contour)
+    bench = ", ".join(f"{k} = {v}" for k, v in facts["benchmark"].items())
     return {
-        "name": table_name[:_HEPDATA_NAME_MAX],
+        "name": facts["title"][:_HEPDATA_NAME_MAX],
         "description": (
-            f"{_description(res, contour)}: {contour.kind} contour at "
-            f"{_level_text(contour)}, {len(contour.pieces)} piece(s)."
+            f"{facts['title']}: {contour.kind} contour in the ({contour.x_name}, "
+            f"{contour.y_name}) plane of the three-portal dark-neutrino model, "
+            f"{len(contour.pieces)} piece(s). Benchmark: {bench}. References: "
+            + "; ".join(facts["references"])
+            + "."
         ),
         "keywords": [
             {"name": "observables", "values": [contour.source]},
@@ -341,33 +387,20 @@ def _hepdata_entry(res: ResultLike, contour: Contour, data_file: str) -> dict[st
 
 
 def write_hepdata(directory: Path, contours: Sequence[Contour], res: ResultLike) -> list[Path]:
-    """Write a HEPData submission: ``submission.yaml`` and one data YAML per contour.
+    """Write a HEPData submission: ``submission.yaml`` and one data YAML per non-empty contour.
 
-    Contours without any piece are left out (and listed in the submission comment).
-
-    Parameters
-    ----------
-    directory : Path
-        Output directory.
-    contours : sequence of Contour
-        The contours.
-    res : ScanResult
-        The result they come from.
-
-    Returns
-    -------
-    list of Path
-        ``submission.yaml`` first, then the data files.
+    Returns ``submission.yaml`` first, then the data files.
     """
     try:
         import yaml
     except ImportError:  # pragma: no cover - PyYAML comes with the dev extra
         raise PlottingError("format 'hepdata' needs PyYAML: pip install pyyaml") from None
     prov = _provenance(res)
-    empty = [c.key for c in contours if not c.pieces]
+    empty = [export_name(c) for c in contours if not c.pieces]
     comment = (
-        f"Contours of the threeportal scan {prov['result']} (threeportal "
-        f"{prov['package_version']}; card sha256 {prov['card_sha256']}; inputs sha256 "
+        f"Contours of the three-portal dark-neutrino model of arXiv:1903.07589 (Ballett, "
+        f"Hostert, Pascoli), computed by threeportal {prov['package_version']} (scan "
+        f"{prov['result']}; card sha256 {prov['card_sha256']}; inputs sha256 "
         f"{prov['inputs_sha256']}) in the ({res.x_name}, {res.y_name}) plane. Each table is "
         "one contour; a contour may have several pieces (column 'piece'), and a region's "
         "holes are pieces with 'hole of piece' >= 0."
@@ -379,8 +412,8 @@ def write_hepdata(directory: Path, contours: Sequence[Contour], res: ResultLike)
     for contour in contours:
         if not contour.pieces:
             continue
-        path = directory / f"{contour.key}.yaml"
-        path.write_text(yaml.safe_dump(_hepdata_table(contour), sort_keys=False), "utf-8")
+        path = directory / f"{export_name(contour)}.yaml"
+        path.write_text(yaml.safe_dump(_hepdata_table(contour, res), sort_keys=False), "utf-8")
         written.append(path)
         documents.append(_hepdata_entry(res, contour, path.name))
     submission = directory / "submission.yaml"
@@ -397,9 +430,13 @@ def default_outdir(result: str | os.PathLike[str], fmt: str) -> Path:
 
 
 def select_contours(
-    res: ResultLike, contours: Sequence[Contour], names: Iterable[str] | None = None
+    res: ResultLike,
+    contours: Sequence[Contour],
+    names: Iterable[str] | None = None,
+    *,
+    include_all: bool = False,
 ) -> list[Contour]:
-    """The contours worth exporting: every field line and every mask that is no domain.
+    """The contours to export.
 
     Parameters
     ----------
@@ -409,6 +446,9 @@ def select_contours(
         Its contours.
     names : iterable of str, optional
         Only these sources (field or mask names); unknown names are an error.
+    include_all : bool
+        Also the diagnostics (default: only what a limit plot shows, and the combined
+        "excluded by any bound" region).
     """
     if names is not None:
         wanted = set(names)
@@ -419,8 +459,24 @@ def select_contours(
                 f"{', '.join(sorted({c.source for c in contours}))}"
             )
         return [c for c in contours if c.source in wanted]
-    domains = res.domain_masks()
-    return [c for c in contours if c.source not in domains]
+    chosen = list(contours) if include_all else [c for c in contours if is_bound(c)]
+    combined = combined_exclusion(res, list(contours))
+    return chosen + ([combined] if combined is not None else [])
+
+
+def _index(out: Path, res: ResultLike, contours: list[Contour], written: list[Path]) -> Path:
+    index = {
+        "schema": "threeportal.export-index",
+        "model": "three-portal dark neutrinos, arXiv:1903.07589",
+        "plane": {"x": [res.x_name, res.x_units], "y": [res.y_name, res.y_units]},
+        "benchmark": benchmark(res),
+        **_provenance(res),
+        "files": sorted(p.name for p in written),
+        "empty_contours": sorted(export_name(c) for c in contours if not c.pieces),
+    }
+    path = out / "index.json"
+    path.write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
+    return path
 
 
 def export_contours(
@@ -429,32 +485,40 @@ def export_contours(
     outdir: str | os.PathLike[str] | None = None,
     *,
     names: Iterable[str] | None = None,
+    include_all: bool = False,
+    units: str | None = None,
 ) -> list[Path]:
-    """Export a result's contours (stored ones, else extracted from its fields).
+    """Export a result's contours (stored ones, else extracted in memory; the result is read only).
 
     Parameters
     ----------
     result : ScanResult or path-like
         The scan result.
-    fmt : {"csv", "json", "hepdata"}
+    fmt : {"csv", "json", "hepdata", "twocol"}
         Output format.
     outdir : path-like, optional
         Output directory (created; default :func:`default_outdir`).
     names : iterable of str, optional
         Only the contours of these fields or masks.
+    include_all : bool
+        Also the diagnostics.
+    units : {"GeV", "MeV"}, optional
+        Mass unit of the two-column format (default GeV; only with ``fmt="twocol"``).
 
     Returns
     -------
     list of Path
-        The files written.
+        The files written, ``index.json`` last.
 
     Raises
     ------
     PlottingError
-        For an unknown format or name (one-line message).
+        For an unknown format, unit or name, or an output inside the result (one line).
     """
     if fmt not in FORMATS:
         raise PlottingError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    if units is not None and (fmt != "twocol" or units not in UNITS):
+        raise PlottingError(f"units {units!r}: allowed {', '.join(UNITS)}, with format twocol")
     res = open_result(result)
     if outdir is None:
         if res.path is None:
@@ -464,8 +528,12 @@ def export_contours(
     if out.exists() and not out.is_dir():
         raise PlottingError(f"{out}: exists and is not a directory")
     out.mkdir(parents=True, exist_ok=True)
-    contours = select_contours(res, result_contours(res), names)
+    contours = select_contours(res, result_contours(res), names, include_all=include_all)
     if fmt == "hepdata":
-        return write_hepdata(out, contours, res)
-    writer = write_csv if fmt == "csv" else write_json
-    return [writer(out / f"{c.key}.{fmt}", c, res) for c in contours]
+        written = write_hepdata(out, contours, res)
+    elif fmt == "twocol":
+        written = [path for c in contours for path in write_twocol(out, c, res, units or "GeV")]
+    else:
+        writer = write_csv if fmt == "csv" else write_json
+        written = [writer(out / f"{export_name(c)}.{fmt}", c, res) for c in contours if c.pieces]
+    return [*written, _index(out, res, contours, written)]
