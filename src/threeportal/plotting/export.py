@@ -6,7 +6,7 @@ any bound" region; ``include_all`` (``--all``) adds the diagnostics (ratios, sur
 fractions, the published unreinterpreted bounds, domains). Files are named after layer,
 physical name and level value (:func:`~threeportal.plotting.export_meta.export_name`, e.g.
 ``na62_ee_ses_1event``, ``lifetime_nuh_10ps``). Contours with no piece get no file; every
-export writes ``index.json`` listing the files, the empty contours, the benchmark (every fixed
+export but HEPData (whose ``submission.yaml`` does it) writes ``index.json`` listing the files, the empty contours, the benchmark (every fixed
 model parameter with its unit) and the provenance (package version, card and inputs SHA-256).
 The result is only read: contours not stored in it are extracted in memory.
 
@@ -403,7 +403,9 @@ def write_hepdata(directory: Path, contours: Sequence[Contour], res: ResultLike)
         f"{prov['result']}; card sha256 {prov['card_sha256']}; inputs sha256 "
         f"{prov['inputs_sha256']}) in the ({res.x_name}, {res.y_name}) plane. Each table is "
         "one contour; a contour may have several pieces (column 'piece'), and a region's "
-        "holes are pieces with 'hole of piece' >= 0."
+        "holes are pieces with 'hole of piece' >= 0. Benchmark: "
+        + ", ".join(f"{k} = {v}" for k, v in benchmark(res).items())
+        + "."
     )
     if empty:
         comment += f" Contours with no piece, not included: {', '.join(empty)}."
@@ -508,7 +510,8 @@ def export_contours(
     Returns
     -------
     list of Path
-        The files written, ``index.json`` last.
+        The files written, ``index.json`` last (HEPData: ``submission.yaml`` first, and the
+        submission lists the empty contours instead).
 
     Raises
     ------
@@ -529,9 +532,9 @@ def export_contours(
         raise PlottingError(f"{out}: exists and is not a directory")
     out.mkdir(parents=True, exist_ok=True)
     contours = select_contours(res, result_contours(res), names, include_all=include_all)
-    if fmt == "hepdata":
-        written = write_hepdata(out, contours, res)
-    elif fmt == "twocol":
+    if fmt == "hepdata":  # the submission lists the empty contours itself (no extra files)
+        return write_hepdata(out, contours, res)
+    if fmt == "twocol":
         written = [path for c in contours for path in write_twocol(out, c, res, units or "GeV")]
     else:
         writer = write_csv if fmt == "csv" else write_json
