@@ -6,8 +6,9 @@ any bound" region; ``include_all`` (``--all``) adds the diagnostics (ratios, sur
 fractions, the published unreinterpreted bounds, domains). Files are named after layer,
 physical name and level value (:func:`~threeportal.plotting.export_meta.export_name`, e.g.
 ``na62_ee_ses_1event``, ``lifetime_nuh_10ps``). Contours with no piece get no file; every
-export but HEPData (whose ``submission.yaml`` does it) writes ``index.json`` listing the files, the empty contours, the benchmark (every fixed
-model parameter with its unit) and the provenance (package version, card and inputs SHA-256).
+export but HEPData (whose ``submission.yaml`` does it) writes ``index.json`` listing the
+files, the empty contours, the benchmark (every fixed model parameter with its unit) and the
+provenance (package version, card and inputs SHA-256).
 The result is only read: contours not stored in it are extracted in memory.
 
 CSV
