@@ -127,7 +127,7 @@ class ProgressBar:
 
 
 #: The option of each command that writes its results to another path.
-_ELSEWHERE = {"scan": "-o OUT.h5", "fig3": "--results DIR"}
+_ELSEWHERE = {"scan": "-o", "fig3": "--results DIR"}
 
 
 def error_message(err: ThreeportalError, args: argparse.Namespace | None) -> str:
