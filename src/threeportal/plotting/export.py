@@ -41,20 +41,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from hepunits import GeV, MeV
 
-from .._version import __version__
 from ._result import PlottingError, ResultLike, open_result
 from .contours import Contour, Piece, result_contours
 from .export_meta import (
     benchmark,
     combined_exclusion,
+    description,
     edge_flags,
     export_name,
+    facts,
     is_bound,
-    references,
-    title,
+    provenance,
 )
+from .export_twocol import UNITS, write_twocol
 
 __all__ = [
     "CONTOUR_SCHEMA",
@@ -72,8 +72,6 @@ __all__ = [
 ]
 
 FORMATS = ("csv", "json", "hepdata", "twocol")
-#: Mass units of the two-column format.
-UNITS = {"GeV": GeV, "MeV": MeV}
 CONTOUR_SCHEMA = "threeportal.contour"
 CONTOUR_SCHEMA_VERSION = 2
 _HEPDATA_NAME_MAX = 64
@@ -89,22 +87,6 @@ def _describe_piece(k: int, piece: Piece) -> str:
     return f"# piece {k}: {'closed' if piece.closed else 'open'}"
 
 
-def _provenance(res: ResultLike) -> dict[str, str]:
-    attrs = res.attrs
-    return {
-        "card_sha256": str(attrs.get("card_sha256", "")),
-        "inputs_sha256": str(attrs.get("inputs_sha256", "")),
-        "package_version": str(attrs.get("package_version", __version__)),
-        "exported_with": __version__,
-        "result": Path(res.path).name if res.path is not None else "",
-    }
-
-
-def _description(res: ResultLike, contour: Contour) -> str:
-    attrs = res.field_attrs.get(contour.source) or res.mask_attrs.get(contour.source) or {}
-    return str(attrs.get("description", contour.source))
-
-
 def _level_text(contour: Contour) -> str:
     if contour.kind == "region":
         return "region (mask = 1)"
@@ -112,31 +94,20 @@ def _level_text(contour: Contour) -> str:
     return f"{contour.level!r}{units}"
 
 
-def _facts(res: ResultLike, contour: Contour) -> dict[str, Any]:
-    """What every format says about a contour besides its points."""
-    return {
-        "name": export_name(contour),
-        "title": title(contour, _description(res, contour)),
-        "references": references(res, contour),
-        "benchmark": benchmark(res),
-        **_provenance(res),
-    }
-
-
 def write_csv(path: Path, contour: Contour, res: ResultLike) -> Path:
     """Write one contour as CSV (see the module docstring)."""
-    facts = _facts(res, contour)
+    known = facts(res, contour)
     lines = [
-        f"# threeportal contour {facts['name']}: {facts['title']}",
+        f"# threeportal contour {known['name']}: {known['title']}",
         f"# source: {contour.source}",
-        f"# description: {_description(res, contour)}",
+        f"# description: {description(res, contour)}",
         f"# layer: {contour.layer}",
         f"# level: {contour.level!r}; level_units: {contour.units}; kind: {contour.kind}; "
         f"level_index: {contour.level_index}",
-        "# benchmark: " + ", ".join(f"{k} = {v}" for k, v in facts["benchmark"].items()),
-        *(f"# reference: {r}" for r in facts["references"]),
-        f"# result: {facts['result']}; card_sha256: {facts['card_sha256']};"
-        f" inputs_sha256: {facts['inputs_sha256']}; threeportal {facts['package_version']}",
+        "# benchmark: " + ", ".join(f"{k} = {v}" for k, v in known["benchmark"].items()),
+        *(f"# reference: {r}" for r in known["references"]),
+        f"# result: {known['result']}; card_sha256: {known['card_sha256']};"
+        f" inputs_sha256: {known['inputs_sha256']}; threeportal {known['package_version']}",
         f"# units: piece=1, {contour.x_name}={contour.x_units}, {contour.y_name}={contour.y_units}",
         "# edge: frame = on the scan frame, domain = open end inside it (the layer stops)",
         *(_describe_piece(k, p) for k, p in enumerate(contour.pieces)),
@@ -219,13 +190,13 @@ def _json_object(contour: Contour, res: ResultLike) -> dict[str, Any]:
         "source": contour.source,
         "kind": contour.kind,
         "layer": contour.layer,
-        "description": _description(res, contour),
+        "description": description(res, contour),
         "level": contour.level,
         "level_index": contour.level_index,
         "units": contour.units,
         "x": {"name": contour.x_name, "units": contour.x_units, "scale": res.x_scale},
         "y": {"name": contour.y_name, "units": contour.y_units, "scale": res.y_scale},
-        **_facts(res, contour),
+        **facts(res, contour),
         "pieces": [
             {
                 "closed": p.closed,
@@ -280,45 +251,6 @@ def read_json(path: str | os.PathLike[str]) -> Contour:
         raise PlottingError(f"{path}: cannot read contour JSON ({err})") from None
 
 
-def _column(values: Any, name: str, units: str, to: str | None) -> tuple[Any, str]:
-    """Values of an axis column and its unit, masses converted to ``to``."""
-    if to is None or units != "MeV":
-        return values, units
-    return np.asarray(values) * (MeV / UNITS[to]), to
-
-
-def write_twocol(
-    directory: Path, contour: Contour, res: ResultLike, units: str = "GeV"
-) -> list[Path]:
-    """Write one contour as two-column text, one file per piece (see the module docstring)."""
-    facts = _facts(res, contour)
-    written = []
-    for k, piece in enumerate(contour.pieces):
-        xy = np.asarray(piece.xy, dtype=float)
-        x, x_units = _column(xy[:, 0], contour.x_name, contour.x_units, units)
-        y, y_units = _column(xy[:, 1], contour.y_name, contour.y_units, units)
-        flags = edge_flags(res, piece)
-        stem = facts["name"] if len(contour.pieces) == 1 else f"{facts['name']}_piece{k}"
-        shape = "closed" if piece.closed else "open"
-        if piece.hole:
-            shape += f", a hole of piece {piece.parent}"
-        lines = [
-            f"# {facts['title']} ({contour.kind}, piece {k} of {len(contour.pieces)}, {shape})",
-            "# benchmark: " + ", ".join(f"{n} = {v}" for n, v in facts["benchmark"].items()),
-            *(f"# reference: {r}" for r in facts["references"]),
-            f"# threeportal {facts['package_version']}; card_sha256 {facts['card_sha256']};"
-            f" inputs_sha256 {facts['inputs_sha256']}",
-            f"# ends: first point {flags[0] or 'inside'}, last point {flags[-1] or 'inside'}"
-            " (frame = scan frame, domain = the layer stops)",
-            f"# {contour.x_name} [{x_units}]  {contour.y_name} [{y_units}]",
-        ]
-        lines += [f"{a:.10g}  {b:.10g}" for a, b in zip(x, y, strict=True)]
-        path = directory / f"{stem}.txt"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        written.append(path)
-    return written
-
-
 def _header(name: str, units: str) -> dict[str, str]:
     return {"name": name} if units in ("", "1") else {"name": name, "units": units}
 
@@ -368,15 +300,15 @@ def _hepdata_table(contour: Contour, res: ResultLike) -> dict[str, Any]:
 
 def _hepdata_entry(res: ResultLike, contour: Contour, data_file: str) -> dict[str, Any]:
     """The ``submission.yaml`` document of one contour's table."""
-    facts = _facts(res, contour)
-    bench = ", ".join(f"{k} = {v}" for k, v in facts["benchmark"].items())
+    known = facts(res, contour)
+    bench = ", ".join(f"{k} = {v}" for k, v in known["benchmark"].items())
     return {
-        "name": facts["title"][:_HEPDATA_NAME_MAX],
+        "name": known["title"][:_HEPDATA_NAME_MAX],
         "description": (
-            f"{facts['title']}: {contour.kind} contour in the ({contour.x_name}, "
+            f"{known['title']}: {contour.kind} contour in the ({contour.x_name}, "
             f"{contour.y_name}) plane of the three-portal dark-neutrino model, "
             f"{len(contour.pieces)} piece(s). Benchmark: {bench}. References: "
-            + "; ".join(facts["references"])
+            + "; ".join(known["references"])
             + "."
         ),
         "keywords": [
@@ -396,7 +328,7 @@ def write_hepdata(directory: Path, contours: Sequence[Contour], res: ResultLike)
         import yaml
     except ImportError:  # pragma: no cover - PyYAML comes with the dev extra
         raise PlottingError("format 'hepdata' needs PyYAML: pip install pyyaml") from None
-    prov = _provenance(res)
+    prov = provenance(res)
     empty = [export_name(c) for c in contours if not c.pieces]
     comment = (
         f"Contours of the three-portal dark-neutrino model of arXiv:1903.07589 (Ballett, "
@@ -473,7 +405,7 @@ def _index(out: Path, res: ResultLike, contours: list[Contour], written: list[Pa
         "model": "three-portal dark neutrinos, arXiv:1903.07589",
         "plane": {"x": [res.x_name, res.x_units], "y": [res.y_name, res.y_units]},
         "benchmark": benchmark(res),
-        **_provenance(res),
+        **provenance(res),
         "files": sorted(p.name for p in written),
         "empty_contours": sorted(export_name(c) for c in contours if not c.pieces),
     }

@@ -16,11 +16,13 @@ The exporters (:mod:`threeportal.plotting.export`) write the same facts into eve
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .._version import __version__
 from ..data import DataFileError, load_input
 from ..model import PARAMETERS
 from ._result import ResultLike, card_table
@@ -31,9 +33,12 @@ __all__ = [
     "PAPER",
     "benchmark",
     "combined_exclusion",
+    "description",
     "edge_flags",
     "export_name",
+    "facts",
     "is_bound",
+    "provenance",
     "references",
     "title",
 ]
@@ -189,3 +194,32 @@ def edge_flags(res: ResultLike, piece: Piece) -> list[str]:
         for k in (0, -1):
             flags[k] = flags[k] or "domain"
     return flags
+
+
+def provenance(res: ResultLike) -> dict[str, str]:
+    """Package versions, card and inputs SHA-256 and file name of the result."""
+    attrs = res.attrs
+    return {
+        "card_sha256": str(attrs.get("card_sha256", "")),
+        "inputs_sha256": str(attrs.get("inputs_sha256", "")),
+        "package_version": str(attrs.get("package_version", __version__)),
+        "exported_with": __version__,
+        "result": Path(res.path).name if res.path is not None else "",
+    }
+
+
+def description(res: ResultLike, contour: Contour) -> str:
+    """The ``description`` attribute of the contour's dataset."""
+    attrs = res.field_attrs.get(contour.source) or res.mask_attrs.get(contour.source) or {}
+    return str(attrs.get("description", contour.source))
+
+
+def facts(res: ResultLike, contour: Contour) -> dict[str, Any]:
+    """What every format says about a contour besides its points."""
+    return {
+        "name": export_name(contour),
+        "title": title(contour, description(res, contour)),
+        "references": references(res, contour),
+        "benchmark": benchmark(res),
+        **provenance(res),
+    }
