@@ -98,7 +98,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         units=args.units,
     )
     if not args.quiet:
-        print(f"{len(written)} file(s) in {written[-1].parent} (index.json lists them)")
+        listing = written[-1].name if written[-1].name == "index.json" else written[0].name
+        print(f"{len(written)} file(s) in {written[-1].parent} ({listing} lists them)")
     return 0
 
 
