@@ -88,7 +88,8 @@ def _error(loader, target, line: int, *fragments: str) -> DataFileError:
     err = info.value
     message = str(err)
     assert "\n" not in message
-    assert message.startswith(f"{target}:{line}: "), message
+    where = f"{target}:{line}" if line else f"{target}"  # a whole-file problem has no line
+    assert message.startswith(f"{where}: "), message
     assert err.line == line
     assert "; " in message
     for fragment in fragments:

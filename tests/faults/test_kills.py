@@ -32,6 +32,7 @@ pytestmark = pytest.mark.faults
 #: killed parent takes its workers with it). Until it is merged, these tests fail for exactly
 #: those reasons; strict, so the marker has to go when it lands.
 
+
 def tiles_done(partial) -> int:
     try:
         with h5py.File(partial, "r", locking=False) as f:

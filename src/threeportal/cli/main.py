@@ -15,16 +15,39 @@ from typing import Any, NoReturn
 from ..errors import ThreeportalError
 from ..fileio import h5_os_error
 from .point import UsageError, register_point
-from .terminal import error_message, os_error_message
+from .terminal import error_message, os_error_message, report_to_terminal
 
 __all__ = ["main"]
 
 EXIT_USAGE = 2
+#: Exit status after the reader of stdout went away (128 + SIGPIPE, as a shell reports it).
+EXIT_BROKEN_PIPE = 141
+
+#: One example per command, shown at the end of its --help.
+EXAMPLES = {
+    "point": 'threeportal point m_nuh="300 MeV" m_zprime="150 MeV" U_muh2=1e-6 chi2=1e-8 '
+    "g_prime=1 --json",
+    "data": "threeportal data list\n  threeportal data show na62\n"
+    "  threeportal data show na62 --raw > my-na62.toml",
+    "doctor": "threeportal doctor",
+    "scan": "threeportal scan fig3-left\n"
+    "  threeportal scan my.toml -o results/my.h5 --set axes.x.n=100 --jobs 2\n"
+    "  threeportal scan fig3-right --refine 3    # refine an existing result in place",
+    "card": "threeportal card\n  threeportal card fig3-left > my.toml",
+    "info": "threeportal info results/fig3-left.h5 --card",
+    "plot": "threeportal plot results/fig3-left.h5 -o left.pdf --layer-style na48_2.facecolor=red",
+    "export": "threeportal export results/fig3-left.h5 --format twocol --units GeV -o limits/\n"
+    "  threeportal export results/fig3-left.h5 --format hepdata -o hepdata/ --all",
+    "fig3": "threeportal fig3 --outdir figures --results results --jobs 2",
+    "kinematics": 'threeportal kinematics m_nuh="300 MeV" m_zprime="150 MeV" channel=ee '
+    "n=10000 seed=1 -o events.h5 --plot fig4.png",
+}
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
-        raise UsageError(f"{self.prog}: {message}")
+        command = self.prog.removeprefix("threeportal").strip()
+        raise UsageError(f"{command}: {message}" if command else message)
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
@@ -105,7 +128,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
     register_point(sub)
 
-    data = sub.add_parser("data", help="list or show the shipped experimental inputs")
+    data = sub.add_parser(
+        "data",
+        help="list or show the shipped experimental inputs",
+        description="List the shipped inputs (limit curves and experiment parameters) with "
+        "their citations, show one with its metadata and a preview of its columns, or print "
+        "the file itself (--raw) to start your own input from it.",
+    )
     data.add_argument("action", choices=("list", "show"))
     data.add_argument("name", nargs="?", help="shipped input name or file path (for show)")
     data.add_argument(
@@ -113,7 +142,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     data.set_defaults(handler=_cmd_data)
 
-    doctor = sub.add_parser("doctor", help="check the installation and the shipped data")
+    doctor = sub.add_parser(
+        "doctor",
+        help="check the installation and the shipped data",
+        description="Print the versions of threeportal, Python and every dependency, and check "
+        "that every shipped data file loads and matches MANIFEST.sha256 (exit 1 if not).",
+    )
     doctor.set_defaults(handler=_cmd_doctor)
 
     from .plot import register as register_plotting
@@ -125,18 +159,43 @@ def _build_parser() -> argparse.ArgumentParser:
     from .kinematics import register as register_kinematics
 
     register_kinematics(sub)
+    for name, command in sub.choices.items():
+        _common_options(name, command)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = _build_parser()
+def _common_options(name: str, command: argparse.ArgumentParser) -> None:
+    """-q/-v and the example epilog, the same on every command."""
+    command.add_argument(
+        "-q", "--quiet", action="store_true", help="print warnings and errors only"
+    )
+    command.add_argument(
+        "-v", "--verbose", action="count", default=0, help="print debug messages too"
+    )
+    command.formatter_class = argparse.RawDescriptionHelpFormatter
+    example = f"example:\n  {EXAMPLES[name]}" if name in EXAMPLES else ""
+    command.epilog = "\n\n".join(t for t in (command.epilog, example) if t)
+
+
+def _run(args: argparse.Namespace) -> int:
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    with report_to_terminal(args.quiet, force_hint="force" in vars(args), verbose=args.verbose):
+        return handler(args)
+
+
+def _stdout_gone() -> int:
+    """The reader of stdout closed it (``| head``): stop quietly, as a shell tool does."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # the interpreter's final flush must not fail again
+    return EXIT_BROKEN_PIPE
+
+
+def _main(parser: Any, argv: Sequence[str] | None) -> int:
     args: argparse.Namespace | None = None
     previous = _exit_cleanly_on_sigterm()
     try:
         args = parser.parse_args(argv)
-        handler: Callable[[argparse.Namespace], int] = args.handler
-        return handler(args)
+        return _run(args)
     except ThreeportalError as err:
         print(f"threeportal: error: {error_message(err, args)}", file=sys.stderr)
         return EXIT_USAGE
@@ -170,6 +229,17 @@ def _exit_cleanly_on_sigterm() -> Any:
         return signal.signal(signal.SIGTERM, _terminated)
     except ValueError:  # not the main thread: leave signals alone
         return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _build_parser()
+    try:
+        status = _main(parser, argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _stdout_gone()
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..plotting import PlottingError
-from .terminal import ProgressBar, report_to_terminal
+from .terminal import ProgressBar
 
 __all__ = [
     "cmd_export",
@@ -86,14 +86,20 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """``threeportal export RESULT.h5 --format csv|json|hepdata [-o DIR] [--only NAME]``."""
-    from ..plotting import ensure_contours, export_contours
+    """``threeportal export RESULT.h5 --format F [-o DIR] [--only NAME] [--all] [--units U]``."""
+    from ..plotting import export_contours
 
-    ensure_contours(args.result)
-    written = export_contours(args.result, args.format, args.outdir, names=args.only)
+    written = export_contours(
+        args.result,
+        args.format,
+        args.outdir,
+        names=args.only,
+        include_all=args.all,
+        units=args.units,
+    )
     if not args.quiet:
-        directory = written[0].parent if written else args.outdir
-        print(f"{len(written)} file(s) in {directory}")
+        listing = written[-1].name if written[-1].name == "index.json" else written[0].name
+        print(f"{len(written)} file(s) in {written[-1].parent} ({listing} lists them)")
     return 0
 
 
@@ -101,14 +107,13 @@ def cmd_fig3(args: argparse.Namespace) -> int:
     """``threeportal fig3 [--outdir DIR] [--results DIR] [--jobs N] [--force]``."""
     from ..workflow import fig3
 
-    with report_to_terminal(args.quiet, force_hint=True):
-        written = fig3(
-            args.results,
-            args.outdir,
-            jobs=args.jobs,
-            force=args.force,
-            progress=lambda name: ProgressBar(name, args.quiet),
-        )
+    written = fig3(
+        args.results,
+        args.outdir,
+        jobs=args.jobs,
+        force=args.force,
+        progress=lambda name: ProgressBar(name, args.quiet),
+    )
     if not args.quiet:
         for path in written:
             print(path)
@@ -151,14 +156,16 @@ def register(subparsers: Any) -> None:
         "e141.label='E141 (1987)', upscattering.label_xy=50,1e-3 (repeatable)",
     )
     plot.add_argument("--dpi", type=float, default=200.0, help="PNG resolution (default 200)")
-    plot.add_argument("-q", "--quiet", action="store_true", help="do not print the file name")
     plot.set_defaults(handler=cmd_plot)
 
     export = subparsers.add_parser(
         "export",
-        help="write a result's contours as CSV, JSON or a HEPData submission",
-        description="Export every contour of a scan result (all pieces and holes). Contours "
-        "are extracted and stored in the result (/contours) first if it has none.",
+        help="write a result's bounds and sensitivities as CSV, JSON, two columns or HEPData",
+        description="Export the contours a limit plot shows (every bound, sensitivity and "
+        "lifetime line, and one combined 'excluded by any bound' region), all pieces and "
+        "holes, each file with the benchmark, references and provenance; --all adds the "
+        "diagnostics. The result is only read (contours it does not store are extracted in "
+        "memory); empty contours get no file and are listed in DIR/index.json.",
     )
     export.add_argument("result", metavar="RESULT.h5", help="a scan result")
     export.add_argument("--format", required=True, choices=FORMATS, help="output format")
@@ -166,12 +173,19 @@ def register(subparsers: Any) -> None:
         "-o", "--outdir", metavar="DIR", help="output directory (default RESULT-FORMAT/)"
     )
     export.add_argument(
+        "--all", action="store_true", help="also the diagnostics (ratios, fractions, domains)"
+    )
+    export.add_argument(
+        "--units",
+        choices=("GeV", "MeV"),
+        help="mass unit of --format twocol (default GeV)",
+    )
+    export.add_argument(
         "--only",
         action="append",
         metavar="NAME",
         help="export only the contours of this field or mask (repeatable)",
     )
-    export.add_argument("-q", "--quiet", action="store_true", help="print nothing")
     export.set_defaults(handler=cmd_export)
 
     fig3 = subparsers.add_parser(
@@ -184,5 +198,4 @@ def register(subparsers: Any) -> None:
     fig3.add_argument("--results", default="results", metavar="DIR", help="results (results/)")
     fig3.add_argument("--jobs", type=int, metavar="N", help="parallel workers (default: all)")
     fig3.add_argument("--force", action="store_true", help="recompute the scans")
-    fig3.add_argument("-q", "--quiet", action="store_true", help="no progress, no messages")
     fig3.set_defaults(handler=cmd_fig3)

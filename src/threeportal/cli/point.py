@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ThreeportalError
-from ..model import MASS_PARAMETERS, NUMBER_PARAMETERS, ModelPoint
+from ..model import MASS_PARAMETERS, NATURES, NUMBER_PARAMETERS, PARAMETERS, ModelPoint
 from ..units import parse_quantity
 
-__all__ = ["UsageError", "parse_point_arguments", "register_point"]
+__all__ = ["UsageError", "format_constraints", "parse_point_arguments", "register_point"]
 
 
 class UsageError(ThreeportalError):
@@ -91,8 +91,46 @@ def _print_table(result: dict[str, Any]) -> None:
     )
     if "constraints" in result:
         print("\nconstraints")
-        for name, value in result["constraints"].items():
-            print(f"  {name:<14} {json.dumps(value)}")
+        print(format_constraints(result["constraints"]))
+
+
+def _flat(prefix: str, value: Any) -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return [row for key, item in value.items() for row in _flat(f"{prefix}.{key}", item)]
+    return [(prefix, value)]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4e}"
+    return str(value)
+
+
+def format_constraints(constraints: dict[str, Any]) -> str:
+    """The constraints of a point as aligned rows: layer, quantity (dotted), value.
+
+    Parameters
+    ----------
+    constraints : dict
+        ``evaluate_point(...)["constraints"]``: ``{layer: {quantity: value or {...}}}``.
+
+    Returns
+    -------
+    str
+        One row per quantity, without a final newline.
+    """
+    rows = []
+    for layer, values in constraints.items():
+        for key, value in _flat("", values):
+            rows.append((layer, key.lstrip("."), _cell(value)))
+    if not rows:
+        return "  (none)"
+    wide = [max(len(r[k]) for r in rows) for k in range(2)]
+    return "\n".join(f"  {a:<{wide[0]}}  {b:<{wide[1]}}  {c:>11}" for a, b, c in rows)
 
 
 def _cmd_point(args: argparse.Namespace) -> int:
@@ -111,13 +149,31 @@ def _json_default(value: object) -> Any:
     raise TypeError(f"not JSON-serialisable: {value!r}")
 
 
+def _keys_help() -> str:
+    """The keys ``point`` accepts, with their units, from the model's parameter table."""
+    rows = [
+        (p.name, "mass, with a unit (MeV, GeV, ...)" if p.dimension == "mass" else "number [1]",
+         p.description)
+        for p in PARAMETERS.values()
+    ]  # fmt: skip
+    rows.append(("nature", f"one of {', '.join(NATURES)}", "nu_h Dirac or Majorana"))
+    rows.append(("E_nu", "energy, with a unit (default 3 GeV)", "neutrino energy (scattering)"))
+    wide = [max(len(r[k]) for r in rows) for k in range(2)]
+    lines = [f"  {a:<{wide[0]}}  {b:<{wide[1]}}  {c}" for a, b, c in rows]
+    return (
+        "keys (m_nuh and m_zprime required; give v_phi or g_prime; chi or eps instead of chi2):\n"
+        + "\n".join(lines)
+    )
+
+
 def register_point(subparsers: Any) -> None:
     """Add the ``point`` subcommand to ``parser.add_subparsers()``."""
     point = subparsers.add_parser(
         "point",
         help="evaluate one parameter point",
-        description='Evaluate one point, e.g. threeportal point m_nuh="300 MeV" '
-        'm_zprime="150 MeV" U_muh2=1e-6 chi2=1e-8 g_prime=1',
+        description="Evaluate one parameter point: every width, branching ratio and lifetime "
+        "of nu_h and Z', BR(K+ -> mu+ nu_h), the cross sections and every layer's value there.",
+        epilog=_keys_help(),
     )
     point.add_argument("parameters", nargs="*", metavar="key=value")
     point.add_argument("--json", action="store_true", help="print one JSON object")

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from ..results import ScanResult, load
+from ..results import ScanResult, contours_current, load, read_contours, refined_levels
 from ..scans import BACKENDS, builtin_card_text, builtin_cards, load_card, run_scan
-from .terminal import ProgressBar, report_to_terminal
+from .terminal import ProgressBar
 
 __all__ = ["cmd_card", "cmd_info", "cmd_scan", "format_info", "register"]
 
@@ -26,10 +26,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.refine is not None:
         overrides.append(f"grid.refine={args.refine}")
     card = load_card(args.card, overrides or None)
-    with (
-        report_to_terminal(args.quiet, force_hint=True),
-        ProgressBar(card.name, args.quiet) as progress,
-    ):
+    with ProgressBar(card.name, args.quiet) as progress:
         run_scan(
             card,
             output=args.output,
@@ -110,7 +107,27 @@ def format_info(result: ScanResult) -> str:
     lines.append("inputs")
     for key, value in sorted(result.inputs.items()):
         lines.append(f"  {key:<14} {value}")
+    lines += _stored_lines(result)
     return "\n".join(lines) + "\n"
+
+
+def _stored_lines(result: ScanResult) -> list[str]:
+    """What was added to the result after the scan: refinement and stored contours."""
+    levels = refined_levels(result.path, str(result.attrs.get("card_sha256", "")))
+    lines = [
+        f"refinement     {levels} doubling(s) of every contour" if levels else
+        "refinement     none (threeportal scan CARD --refine N adds it)"
+    ]  # fmt: skip
+    if not contours_current(result.path):
+        lines.append("contours       none stored (plot and export extract them in memory)")
+        return lines
+    contours = read_contours(result.path)
+    empty = sum(1 for c in contours if not c.pieces)
+    lines.append(f"contours ({len(contours)} stored, {empty} empty): source, level, pieces")
+    for c in contours:
+        level = "region" if c.kind == "region" else f"{c.level:g}"
+        lines.append(f"  {c.source:<32} {level:<10} {len(c.pieces)}")
+    return lines
 
 
 def register(subparsers: Any) -> None:
@@ -172,10 +189,10 @@ def register(subparsers: Any) -> None:
         "--refine",
         type=int,
         metavar="N",
-        help="refine every contour adaptively by N doublings after the scan "
-        "(same as --set grid.refine=N)",
+        help="refine every contour adaptively by N doublings; on an existing result of the "
+        "same scan, refines it in place (or reuses a finer refinement). Same as "
+        "--set grid.refine=N",
     )
-    scan.add_argument("--quiet", action="store_true", help="no progress bar, no messages")
     scan.set_defaults(handler=cmd_scan)
 
     card = subparsers.add_parser(

@@ -38,7 +38,7 @@ class _TerminalHandler(logging.Handler):
     """INFO records on stdout as they are; warnings and errors on stderr, prefixed."""
 
     def __init__(self, force_hint: bool) -> None:
-        super().__init__(logging.INFO)
+        super().__init__(logging.DEBUG)
         self.force_hint = force_hint
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -55,17 +55,19 @@ class _TerminalHandler(logging.Handler):
 
 
 @contextlib.contextmanager
-def report_to_terminal(quiet: bool, force_hint: bool = False) -> Iterator[None]:
-    """Show the ``threeportal`` logger's records meanwhile (warnings only when ``quiet``).
+def report_to_terminal(quiet: bool, force_hint: bool = False, verbose: int = 0) -> Iterator[None]:
+    """Show the ``threeportal`` logger's records meanwhile.
 
-    ``force_hint``: the command has ``--force``, so a cache hit says how to recompute.
+    ``quiet``: warnings only; ``verbose`` > 0: debug records too. ``force_hint``: the command
+    has ``--force``, so a cache hit says how to recompute.
     """
     logger = logging.getLogger("threeportal")
     handler = _TerminalHandler(force_hint)
-    handler.setLevel(logging.WARNING if quiet else logging.INFO)
+    shown = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    handler.setLevel(shown)
     level = logger.level
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(shown)
     try:
         yield
     finally:
@@ -124,10 +126,14 @@ class ProgressBar:
         self.close()
 
 
+#: The option of each command that writes its results to another path.
+_ELSEWHERE = {"scan": "-o", "fig3": "--results DIR"}
+
+
 def error_message(err: ThreeportalError, args: argparse.Namespace | None) -> str:
-    """One line for a library error, with a hint naming the options this command has."""
+    """One line for a library error, with a hint naming only options this command has."""
     options = set(vars(args)) if args is not None else set()
-    writes_elsewhere = getattr(args, "command", None) == "scan"
+    elsewhere = _ELSEWHERE.get(getattr(args, "command", None) or "")
     if isinstance(err, ScanArgumentError) and err.argument in _FLAGS:
         shown = "" if err.value is None else f" {err.value}"
         text = f"{_FLAGS[err.argument]}{shown}: {err.allowed}"
@@ -136,13 +142,16 @@ def error_message(err: ThreeportalError, args: argparse.Namespace | None) -> str
         if "force" in options:
             verb = "discard" if err.partial else "overwrite"
             text += f"; use --force to {verb} it"
-            if writes_elsewhere and not err.partial:
-                text += " or -o to write elsewhere"
+            if elsewhere and not err.partial:
+                text += f" or {elsewhere} to write elsewhere"
     elif isinstance(err, ResultLockedError):
-        text = f"{err}; wait for it" + (" or write elsewhere with -o" if writes_elsewhere else "")
+        text = f"{err}; wait for it" + (
+            f" or write elsewhere with {elsewhere}" if elsewhere else ""
+        )
     else:
         text = str(err)
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    return text.removeprefix("threeportal: error: ").removeprefix("threeportal: ")
 
 
 def os_error_message(err: OSError, args: argparse.Namespace | None) -> str:

@@ -32,8 +32,9 @@ NUMBER_HELP = "write plain decimal or scientific numbers such as 250.5 or 2.5e-8
 class DataFileError(ThreeportalError):
     """A data file is missing, unreadable or malformed.
 
-    The message is one line, ``<file>:<line>: <what is wrong>; <what is allowed>``; the parts
-    are also available as attributes.
+    The message is one line, ``<file>:<line>: <what is wrong>; <what is allowed>`` (just
+    ``<file>: ...`` when the problem concerns the whole file); the parts are also available as
+    attributes.
 
     Parameters
     ----------
@@ -52,7 +53,8 @@ class DataFileError(ThreeportalError):
         self.line = int(line)
         self.problem = one_line(problem)
         self.allowed = one_line(allowed)
-        super().__init__(f"{self.file}:{self.line}: {self.problem}; {self.allowed}")
+        where = f"{self.file}:{self.line}" if self.line > 0 else self.file
+        super().__init__(f"{where}: {self.problem}; {self.allowed}")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keep the exception picklable (joblib workers send exceptions between processes).

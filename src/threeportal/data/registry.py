@@ -153,8 +153,8 @@ def load_input(name_or_path: str | os.PathLike[str]) -> LimitCurve | ExperimentP
         raise DataFileError(
             name_or_path,
             0,
-            f"no shipped input named {name_or_path!r}",
-            f"shipped inputs are: {', '.join(shipped_inputs())}",
+            "no shipped input of that name",
+            f"allowed: a shipped input ({', '.join(shipped_inputs())}) or a file path",
         )
     if os.fspath(name_or_path).endswith(EXPERIMENT_SUFFIX):
         return load_experiment(name_or_path)

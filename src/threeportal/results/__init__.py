@@ -46,7 +46,13 @@ from .files import (
     scan_lock,
 )
 from .reader import ScanResult, load, verify_result
-from .refined import RefinedNodes, read_refined, refined_current, write_refined
+from .refined import (
+    RefinedNodes,
+    read_refined,
+    refined_current,
+    refined_levels,
+    write_refined,
+)
 from .update import set_card, update_group
 from .writer import (
     FIELD_DTYPE,
@@ -86,6 +92,7 @@ __all__ = [
     "read_header",
     "read_refined",
     "refined_current",
+    "refined_levels",
     "replace_card",
     "scan_lock",
     "set_card",

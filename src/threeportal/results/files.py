@@ -64,7 +64,7 @@ CONTOURS_GROUP = "contours"
 #: Group of the adaptive refinement (:mod:`threeportal.results.refined`).
 REFINED_GROUP = "refined"
 #: Root names a layer output may not use: the bookkeeping dataset and every group.
-RESERVED_NAMES = ("tiles_done", CONTOURS_GROUP, REFINED_GROUP)
+RESERVED_NAMES = ("tiles_done", "tile", CONTOURS_GROUP, REFINED_GROUP)
 _log = logging.getLogger(__name__)
 #: Attributes HDF5 dimension scales add to datasets (not part of the schema).
 _SCALE_ATTRS = frozenset({"DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME"})

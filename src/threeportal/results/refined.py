@@ -22,11 +22,18 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .files import REFINED_GROUP, open_h5, read_attrs, text_attr
+from .files import CONTOURS_GROUP, REFINED_GROUP, open_h5, read_attrs, text_attr
 from .update import current_group, update_group
 from .writer import checked_dataset
 
-__all__ = ["REFINED_SCHEMA", "RefinedNodes", "read_refined", "refined_current", "write_refined"]
+__all__ = [
+    "REFINED_SCHEMA",
+    "RefinedNodes",
+    "read_refined",
+    "refined_current",
+    "refined_levels",
+    "write_refined",
+]
 
 REFINED_SCHEMA = "threeportal.refined"
 REFINED_SCHEMA_VERSION = 1
@@ -72,11 +79,29 @@ def refined_current(path: str | os.PathLike[str], card_sha256: str) -> bool:
         return group is not None and text_attr(read_attrs(group), "card_sha256") == card_sha256
 
 
+def refined_levels(path: str | os.PathLike[str], card_sha256: str) -> int:
+    """Doublings of the stored refinement made from the card with this SHA-256 (0: none)."""
+    with open_h5(path, "r") as f:
+        group = f.get(REFINED_GROUP)
+        if group is None:
+            return 0
+        attrs = read_attrs(group)
+        if text_attr(attrs, "card_sha256") != card_sha256:
+            return 0
+        return int(attrs.get("levels", 0))
+
+
 def write_refined(
     path: str | os.PathLike[str], card_sha256: str, levels: int, nodes: Sequence[RefinedNodes]
 ) -> None:
-    """Replace ``/refined`` of a complete result, in place and atomically (:func:`update_group`)."""
+    """Replace ``/refined`` of a complete result, in place and atomically (:func:`update_group`).
+
+    Stored ``/contours`` were extracted from the previous refinement, so they are dropped
+    (the next reader extracts them again from the new one).
+    """
     with update_group(path, REFINED_GROUP) as top:
+        if CONTOURS_GROUP in top.file:
+            del top.file[CONTOURS_GROUP]
         top.attrs.update(
             {
                 "schema": REFINED_SCHEMA,

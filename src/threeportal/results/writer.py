@@ -188,6 +188,12 @@ def _storage_bytes(tiling: Tiling, entries: Sequence[Entry]) -> int:
     return tiling.nx * tiling.ny * per_point + len(tiling)
 
 
+#: The dimension of ``tiles_done`` (a netCDF dimension, not a coordinate).
+TILE_DIMENSION = "tile"
+#: The NAME netCDF-4 gives a dimension scale that is no variable (h5netcdf reads it so).
+_NETCDF_DIMENSION_ONLY = "This is a netCDF dimension but not a netCDF variable."
+
+
 class PartialWriter:
     """Writes ``<out>.partial`` tile by tile; :meth:`finish` renames it to ``<out>``.
 
@@ -262,7 +268,10 @@ class PartialWriter:
                 dcpl=_early_allocation(),
             )
             done.attrs["description"] = "True for each finished tile (resume bookkeeping)"
-            done.make_scale("tiles_done")
+            # a netCDF dimension without a coordinate variable: xarray sees the axes only
+            tile = f.create_dataset(TILE_DIMENSION, shape=(len(tiling),), dtype="f4")
+            tile.make_scale(f"{_NETCDF_DIMENSION_ONLY}{len(tiling):10d}")
+            done.dims[0].attach_scale(tile)
             f.flush()
         except BaseException:
             f.close()

@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Iterable, Mapping
 from importlib import resources
@@ -37,6 +38,7 @@ from numpy.typing import NDArray
 
 from ..constraints import (
     DEFAULT_INPUTS,
+    KAON_LAYERS,
     KAON_THRESHOLD,
     REGISTRY,
     ConstraintError,
@@ -64,6 +66,8 @@ from .schema import (
     parameter_value,
     validate_table,
 )
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "AXIS_PARAMETERS",
@@ -277,6 +281,24 @@ class Card:
                 f"{KAON_THRESHOLD / MeV:.1f} MeV (lower it or drop them from constraints.evaluate)"
             )
 
+    def domain_warnings(self) -> list[str]:
+        """What of the plane lies outside the physical domain of the evaluated layers.
+
+        One sentence per problem, with the range that is valid (the scan still runs; those
+        layers are undefined, masked, beyond the threshold).
+        """
+        kaon = [name for name in self.constraints if name in KAON_LAYERS]
+        out = []
+        for axis in (self.x, self.y):
+            if axis.parameter == "m_nuh" and kaon and axis.max > KAON_THRESHOLD:
+                out.append(
+                    f"{axis.key}.max: m_nuh up to {axis.max / MeV:g} MeV is above m_K - m_mu = "
+                    f"{KAON_THRESHOLD / MeV:.1f} MeV, where K+ -> mu+ nu_h is closed; the layers "
+                    f"{', '.join(kaon)} are defined only for m_nuh < {KAON_THRESHOLD / MeV:.1f} "
+                    "MeV and are left empty beyond it"
+                )
+        return out
+
     def _validate_constraints(self, table: Mapping[str, Any]) -> dict[str, Any]:
         allowed = ", ".join(REGISTRY)
         names = table.get("evaluate", list(REGISTRY))
@@ -460,4 +482,7 @@ def load_card(
     if overrides:
         apply_overrides(data, overrides)
         resolve_limit_paths(data, Path.cwd())  # relative paths given on the command line
-    return Card(data, source=source, default_name=default_name)
+    card = Card(data, source=source, default_name=default_name)
+    for message in card.domain_warnings():
+        _log.warning("%s: %s", card.name, message)
+    return card

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..results import RefinedNodes, ScanResult, load, read_refined, refined_current, write_refined
+from ..results import RefinedNodes, ScanResult, load, read_refined, refined_levels, write_refined
 
 __all__ = [
     "RefinedGrid",
@@ -246,11 +246,12 @@ def _refine_field(
 def refine_result(path: str | Path, card: Any, inputs: Any) -> int:
     """Refine every contour of a finished scan result and store the nodes in it.
 
-    Does nothing when ``card.refine`` is 0 or the result already holds refined contours of
-    this card. Returns the number of model evaluations made.
+    Does nothing when ``card.refine`` is 0 or the result already holds a refinement of this
+    scan with at least as many doublings (the finer one is kept and used). Returns the number
+    of model evaluations made.
     """
     levels = int(card.refine)
-    if levels <= 0 or refined_current(path, card.sha256):
+    if levels <= 0 or refined_levels(path, card.sha256) >= levels:
         return 0
     result = load(path)
     stored: list[RefinedNodes] = []

@@ -51,8 +51,10 @@ AXIS_PARAMETERS = MASS_PARAMETERS + NUMBER_PARAMETERS
 MODEL_KEYS = (*AXIS_PARAMETERS, "nature")
 #: The tables of a card.
 SECTIONS = ("scan", "model", "axes", "constraints", "inputs", "output", "grid", "plot")
-#: Sections that do not change what a scan computes (left out of the card's SHA-256).
-COSMETIC_SECTIONS = ("output", "plot")
+#: Sections that do not change what the scan's grid holds (left out of the card's SHA-256):
+#: where it is written, how it is drawn, and how finely its contours are refined afterwards
+#: (refinement is a property of a result, added to it in place).
+COSMETIC_SECTIONS = ("output", "plot", "grid")
 SCALES = ("linear", "log")
 
 _CARD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
