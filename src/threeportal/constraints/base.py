@@ -164,6 +164,14 @@ class Output:
         Summary value at a point outside ``domain`` (default :data:`KEEP`: the value itself).
     per : str or None
         Option whose entries each give one copy of this output (``{item}`` in the names).
+    region_field : str or None
+        For a mask: the continuous field whose level defines it (``{item}`` as in ``name``),
+        so that plots contour the field instead of the 0/1 mask; None: no such field.
+    region_level : float or None
+        The level of ``region_field`` at the mask's edge, in the field's unit; None: the
+        field's own (first) contour level.
+    region_side : {"above", "below"} or None
+        Whether the mask is where ``region_field`` lies above or below ``region_level``.
     """
 
     name: str
@@ -174,6 +182,9 @@ class Output:
     summary: str | None = None
     outside: Any = KEEP
     per: str | None = None
+    region_field: str | None = None
+    region_level: float | None = None
+    region_side: Literal["above", "below"] | None = None
 
     def expand(self, options: Mapping[str, Any]) -> list[tuple[str | None, str, str | None]]:
         """``[(item, name, domain name), ...]`` for these options (item None unless ``per``)."""

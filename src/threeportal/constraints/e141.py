@@ -28,10 +28,18 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
     safe_m = np.where(inside, m_z, band.x_min)
     lower = band.interpolate(band.lower_column, safe_m)
     upper = band.interpolate(band.upper_column, safe_m)
-    excluded = ctx.full(inside & (epsilon >= lower) & (epsilon <= upper))
+    # > 1 inside the band, 1 on either edge: a continuous field whose level 1 is the band
+    depth = ctx.full(np.minimum(epsilon / lower, upper / epsilon))
+    excluded = ctx.full(inside & (depth >= 1.0))
     return {
         "e141_epsilon": Field(
             ctx.full(epsilon), "1", "dark-photon epsilon compared with the E141 band"
+        ),
+        "e141_band_depth": Field(
+            depth,
+            "1",
+            "min(epsilon / lower edge, upper edge / epsilon) of the E141 band; excluded >= 1",
+            domain=ctx.full(inside),
         ),
         "e141_excluded": Mask(excluded, f"excluded by E141 ({band.citation})"),
     }
@@ -42,7 +50,15 @@ E141 = Constraint(
     options={"br_scaled": False},
     outputs=(
         Output("e141_epsilon", "field"),
-        Output("e141_excluded", "mask", summary="excluded"),
+        Output("e141_band_depth", "field", level=1.0, domain="e141_band_depth_domain"),
+        Output(
+            "e141_excluded",
+            "mask",
+            summary="excluded",
+            region_field="e141_band_depth",
+            region_level=1.0,
+            region_side="above",
+        ),
     ),
     compute=_evaluate,
 )
