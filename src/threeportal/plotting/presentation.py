@@ -17,8 +17,8 @@ __all__ = [
     "EXPERIMENT_NAMES",
     "FIELD_SYMBOLS",
     "LAYERS",
-    "LayerLook",
     "OUTPUT_STYLES",
+    "LayerLook",
 ]
 
 
