@@ -4,10 +4,12 @@ A *field* with contour levels (attr ``levels``) gives one **line** contour per l
 *mask* gives one **region** contour: the region where the field that defines it (declared
 by its layer, :mod:`.regions`) lies beyond its level, or, for a mask with no such field, the
 region where the mask is 1 (boundaries at 0.5 between grid points); holes are kept. Lines
-are cut where the field is undefined: points outside the field's ``domain`` mask and non-finite values are masked, so absent regions
-give no line. Interpolation is done in the plotting coordinates of each axis (log10 of the
-axis value on a log axis) and, for a strictly positive field, in log10 of the field, so the
-curves are smooth on the log axes they are drawn on. Coordinates are returned in axis units.
+are cut where the field is undefined: points outside the field's ``domain`` mask and
+non-finite values are masked, so absent regions give no line, and a region never extends
+beyond its field's domain. Interpolation is done in the plotting coordinates of each axis
+(log10 of the axis value on a log axis) and, for a strictly positive field, in log10 of the
+field, so the curves are smooth on the log axes they are drawn on. Coordinates are returned
+in axis units.
 
 Contours are stored in the result's ``/contours`` group by :mod:`threeportal.results`
 (:func:`store_contours` hands them over; plotting never opens a result for writing).
