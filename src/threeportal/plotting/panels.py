@@ -27,6 +27,7 @@ region label at data coordinates).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -350,7 +351,7 @@ def _draw_edges(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
         if path is not _region_path_of(canvas, key)
     ]
     st = item.style
-    for piece in item.edges or []:
+    for piece in _off_frame_pieces(ax, item.edges or []):
         xy = np.array(piece.xy, dtype=float)
         if others and len(xy):
             display = ax.transData.transform(xy)
@@ -380,8 +381,40 @@ def _region_path_of(canvas: _Canvas, key: int) -> MplPath | None:
     return None
 
 
+#: Distance from the frame (points) within which a line is indistinguishable from it: such
+#: stretches (a curve running along a threshold at the edge of the plane) are not drawn.
+_FRAME_PT = 1.5
+
+
+def _off_frame_pieces(ax: Axes, pieces: Sequence[Piece]) -> tuple[Piece, ...]:
+    """The stretches of lines further than :data:`_FRAME_PT` from every side of the axes."""
+    box = ax.get_window_extent()
+    near = _FRAME_PT * ax.figure.dpi / 72.0
+    out = []
+    for piece in pieces:
+        xy = np.asarray(piece.xy, dtype=float)
+        pts = ax.transData.transform(xy)
+        keep = (
+            (np.abs(pts[:, 0] - box.x0) > near)
+            & (np.abs(pts[:, 0] - box.x1) > near)
+            & (np.abs(pts[:, 1] - box.y0) > near)
+            & (np.abs(pts[:, 1] - box.y1) > near)
+        ) | ~np.isfinite(pts).all(axis=1)
+        if keep.all():
+            out.append(piece)
+            continue
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(int), [0]])))
+        for start, stop in zip(edges[::2], edges[1::2], strict=True):
+            if stop - start >= 2:
+                out.append(Piece(xy[start:stop], False))
+    return tuple(out)
+
+
 def _draw_line(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
-    """Draw the levels of a line item as one contour set."""
+    """Draw the levels of a line item as one contour set (stretches along the frame left out)."""
+    item.contours = [
+        dataclasses.replace(c, pieces=_off_frame_pieces(ax, c.pieces)) for c in item.contours
+    ]
     if not any(c.pieces for c in item.contours):
         return
     ls = _line_style(item)
