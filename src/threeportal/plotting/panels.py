@@ -455,7 +455,7 @@ def _visible_length(ax: Axes, pieces: Sequence[Any]) -> float:
 
 #: A line shorter than this fraction of the axes' width inside the axes is not on the panel:
 #: it gets no label and no legend entry.
-_MIN_VISIBLE = 0.04
+_MIN_VISIBLE = 0.015
 
 
 def _label_lines(ax: Axes, raster: Raster, canvas: _Canvas, fontsize: float, regions: Any) -> None:
