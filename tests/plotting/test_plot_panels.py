@@ -24,8 +24,8 @@ from threeportal.plotting import (
     figure_style,
     panel_figure,
 )
-from threeportal.plotting.styles import PANEL_LABELS
 from threeportal.plotting.panels import _MIN_VISIBLE, _off_frame_pieces, _visible_length
+from threeportal.plotting.styles import PANEL_LABELS
 from threeportal.scans import load
 
 PACKAGE = Path(threeportal.__file__).parent
