@@ -383,7 +383,7 @@ def _region_path_of(canvas: _Canvas, key: int) -> MplPath | None:
 
 #: Distance from the frame (points) within which a line is indistinguishable from it: such
 #: stretches (a curve running along a threshold at the edge of the plane) are not drawn.
-_FRAME_PT = 1.5
+_FRAME_PT = 3.0
 
 
 def _off_frame_pieces(ax: Axes, pieces: Sequence[Piece]) -> tuple[Piece, ...]:
