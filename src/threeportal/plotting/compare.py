@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from ._result import PlottingError, ResultLike, open_result
 from .annotations import Z, parameter_text
 from .contours import Contour, result_contours
-from .panels import _plan, _set_axes
+from .panels import _off_frame_pieces, _plan, _set_axes
 from .styles import PANEL_LABELS
 
 __all__ = ["comparison_figure", "draw_comparison"]
@@ -39,8 +39,11 @@ _CURVE_COLOURS = {"na62_ee": "black", "na62_mumu": "tab:green"}
 _STYLES = ("solid", (0, (3.0, 1.5)))
 
 
-def _outlines(res: ResultLike, contours: Sequence[Contour]) -> dict[str, tuple[Any, list]]:
-    """``{layer: (colour, [(N, 2) xy, ...])}``: region outlines and curve layers' lines."""
+def _outlines(
+    ax: Axes, res: ResultLike, contours: Sequence[Contour]
+) -> dict[str, tuple[Any, list]]:
+    """``{layer: (colour, [(N, 2) xy, ...])}``: region outlines and curve layers' lines,
+    without the stretches along the frame."""
     out: dict[str, tuple[Any, list]] = {}
     for item in _plan(res, contours, {}):
         if item.role == "region":
@@ -52,8 +55,15 @@ def _outlines(res: ResultLike, contours: Sequence[Contour]) -> dict[str, tuple[A
         else:  # lifetimes and published bounds are the same in both: left out
             continue
         entry = out.setdefault(item.layer, (colour, []))
-        entry[1].extend(np.asarray(p.xy, dtype=float) for p in pieces)
+        entry[1].extend(np.asarray(p.xy, dtype=float) for p in _off_frame_pieces(ax, pieces))
     return out
+
+
+def _two_lines(note: str) -> str:
+    """The fixed-parameter note broken in two lines at its middle separator."""
+    parts = note.split(",  ")
+    half = (len(parts) + 1) // 2
+    return "\n".join(part for part in (",  ".join(parts[:half]), ",  ".join(parts[half:])) if part)
 
 
 def _label(layer: str) -> str:
@@ -96,7 +106,7 @@ def draw_comparison(
     artists: list[Artist] = []
     handles: dict[str, Line2D] = {}
     for res, linestyle in zip(results, _STYLES, strict=True):
-        for layer, (colour, pieces) in _outlines(res, result_contours(res)).items():
+        for layer, (colour, pieces) in _outlines(ax, res, result_contours(res)).items():
             for xy in pieces:
                 (line,) = ax.plot(
                     xy[:, 0], xy[:, 1], color=colour, linestyle=linestyle, linewidth=1.0,
@@ -110,7 +120,7 @@ def draw_comparison(
         [*handles.values(), *styles],
         [*(_label(layer) for layer in handles), *names],
         fontsize=fontsize,
-        title=parameter_text(first) or None,
+        title=_two_lines(parameter_text(first)) or None,
         title_fontsize=fontsize,
         frameon=False,
         ncols=2,
