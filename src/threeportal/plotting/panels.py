@@ -386,6 +386,16 @@ def _region_path_of(canvas: _Canvas, key: int) -> MplPath | None:
 _FRAME_PT = 3.0
 
 
+def _keep_crossings(pts: Any, keep: Any, longest: float) -> None:
+    """Keep (in place) the runs near the frame shorter than ``longest`` px: a line that
+    crosses the frame ends on it; only a line running along the frame is left out."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], (~keep).astype(int), [0]])))
+    for start, stop in zip(edges[::2], edges[1::2], strict=True):
+        run = pts[max(start - 1, 0) : stop + 1]
+        if np.hypot(*np.diff(run, axis=0).T).sum() <= longest:
+            keep[start:stop] = True
+
+
 def _off_frame_pieces(ax: Axes, pieces: Sequence[Piece]) -> tuple[Piece, ...]:
     """The stretches of lines further than :data:`_FRAME_PT` from every side of the axes."""
     box = ax.get_window_extent()
@@ -400,6 +410,7 @@ def _off_frame_pieces(ax: Axes, pieces: Sequence[Piece]) -> tuple[Piece, ...]:
             & (np.abs(pts[:, 1] - box.y0) > near)
             & (np.abs(pts[:, 1] - box.y1) > near)
         ) | ~np.isfinite(pts).all(axis=1)
+        _keep_crossings(pts, keep, 3.0 * near)
         if keep.all():
             out.append(piece)
             continue
