@@ -152,7 +152,7 @@ def write_fig3_like(path: Path, panel: str = "left", n: int = 60) -> Path:
     mumu_domain = full(m_z > 2 * M_MU) > 0.5
     if mumu_domain.any():
         mumu = full(
-            5e10 * U * prompt * (1.0 + 0.0 * m_h) * np.sqrt(np.clip(m_z - 2 * M_MU, 0, None))
+            5e8 * U * prompt * (1.0 + 0.0 * m_h) * np.sqrt(np.clip(m_z - 2 * M_MU, 0, None))
         )
         fields["na62_mumu_expected_events"] = (
             mumu,
@@ -182,7 +182,7 @@ def write_fig3_like(path: Path, panel: str = "left", n: int = 60) -> Path:
             {"layer": "peak_search"},
         )
     br = full(np.where(m_z > 140.0, 1e-1 * U * phase * (m_h / 300.0), 0.0))
-    fields["na48_2_br_signal"] = (br, {"layer": "na48_2"})
+    fields["na48_2_br_signal"] = (br, {"layer": "na48_2", "levels": [0.2 * 7.81e-8]})
     masks["na48_2_excluded"] = (br > 0.2 * 7.81e-8, {"layer": "na48_2"})
     up = full(U / 3e-6 * (30.0 / (m_z + 10.0)) ** 2 * (1.0 + 0.0 * m_h))
     fields["upscattering_ratio_to_nue"] = (up, {"layer": "upscattering", "levels": [1.0]})

@@ -24,7 +24,8 @@ def test_axis_labels_have_units_in_mathtext() -> None:
         ("chi2", 2.5e-9, r"$\chi^2$ = $2.5\times 10^{-9}$"),
         ("m_zprime", "150 MeV", r"$m_{Z'}$ = 150 MeV"),
         ("g_prime", 0.375, "$g'$ = 0.375"),
-        ("nature", "dirac", r"Dirac $\nu_h$"),
+        ("nature", "dirac", r"pseudo-Dirac $\nu_h$"),
+        ("nature", "majorana", r"Majorana $\nu_h$"),
     ],
 )
 def test_format_parameter(name: str, value, text: str) -> None:
@@ -33,7 +34,7 @@ def test_format_parameter(name: str, value, text: str) -> None:
 
 def test_layer_style_from_registry_with_overrides() -> None:
     style = layer_style("na48_2", "region", {"alpha": 1.0})
-    assert style["kind"] == "region" and style["facecolor"] == "tab:red" and style["alpha"] == 1.0
+    assert style["kind"] == "region" and style["edgecolor"] == "tab:red" and style["alpha"] == 1.0
     assert style["label"] == "NA48/2"
     unknown = layer_style("my_new_limit", "curve")
     assert unknown["kind"] == "curve" and unknown["label"] == "my_new_limit"

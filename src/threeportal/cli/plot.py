@@ -104,16 +104,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_fig3(args: argparse.Namespace) -> int:
-    """``threeportal fig3 [--outdir DIR] [--results DIR] [--jobs N] [--force]``."""
-    from ..workflow import fig3
+    """``threeportal fig3 [--outdir DIR] [--results DIR] [--jobs N] [--force] [--paper]``."""
+    from ..workflow import FIG3_PAPER_PANELS, fig3, fig3_vs_paper
 
-    written = fig3(
-        args.results,
-        args.outdir,
-        jobs=args.jobs,
-        force=args.force,
-        progress=lambda name: ProgressBar(name, args.quiet),
-    )
+    common = {
+        "jobs": args.jobs,
+        "force": args.force,
+        "progress": lambda name: ProgressBar(name, args.quiet),
+    }
+    if args.paper:
+        written = fig3(
+            args.results, args.outdir, cards=FIG3_PAPER_PANELS, stem="fig3-paper", **common
+        )
+        written += fig3_vs_paper(args.results, args.outdir, **common)
+    else:
+        written = fig3(args.results, args.outdir, **common)
     if not args.quiet:
         for path in written:
             print(path)
@@ -198,4 +203,10 @@ def register(subparsers: Any) -> None:
     fig3.add_argument("--results", default="results", metavar="DIR", help="results (results/)")
     fig3.add_argument("--jobs", type=int, metavar="N", help="parallel workers (default: all)")
     fig3.add_argument("--force", action="store_true", help="recompute the scans")
+    fig3.add_argument(
+        "--paper",
+        action="store_true",
+        help="the paper's prescription as printed (cards fig3-paper-left/right): write "
+        "fig3-paper and fig3-vs-paper (both prescriptions overlaid, layer by layer)",
+    )
     fig3.set_defaults(handler=cmd_fig3)

@@ -196,11 +196,14 @@ class Output:
 
     def region(
         self, item: Any, options: Mapping[str, Any]
-    ) -> tuple[str, float, Literal["above", "below"]] | None:
-        """(field name, level, side) of the region this mask is, for one ``per`` item."""
-        if self.region_field is None or self.region_level is None or self.region_side is None:
+    ) -> tuple[str, float | None, Literal["above", "below"]] | None:
+        """(field name, level, side) of the region this mask is, for one ``per`` item.
+
+        A level of None means the field's own first contour level.
+        """
+        if self.region_field is None or self.region_side is None:
             return None
-        (level,) = _levels(self.region_level, options)
+        level = None if self.region_level is None else _levels(self.region_level, options)[0]
         return self.region_field.format(item=item), level, self.region_side
 
     def expand(self, options: Mapping[str, Any]) -> list[tuple[str | None, str, str | None]]:
@@ -269,6 +272,7 @@ class Constraint:
             Resolved options (see :meth:`resolve_options`).
         """
         result = self.compute(context, options)
+        regions: list[Mask] = []
         for output in self.outputs:
             for item, name, domain in output.expand(options):
                 entry = result.get(name)
@@ -276,12 +280,19 @@ class Constraint:
                     region = output.region(item, options)
                     if region is not None:
                         entry.region_field, entry.region_level, entry.region_side = region
+                        regions.append(entry)
                 if not isinstance(entry, Field):
                     continue
                 if output.level is not None:
                     entry.levels = _levels(output.level, options)
                 if entry.domain is not None:
                     entry.domain_name = domain
+        for mask in regions:  # a region at "the field's own level": its first contour level
+            defining = result.get(mask.region_field or "")
+            if mask.region_level is None and isinstance(defining, Field) and defining.levels:
+                mask.region_level = defining.levels[0]
+            if mask.region_level is None or not isinstance(defining, Field):
+                mask.region_field = mask.region_level = mask.region_side = None
         return result
 
     def output_names(self, options: Mapping[str, Any] | None = None) -> tuple[str, ...]:

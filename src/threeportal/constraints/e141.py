@@ -41,7 +41,14 @@ E141 = Constraint(
     options={},
     outputs=(
         Output("e141_signal_ratio", "field"),
-        Output("e141_excluded", "mask", summary="excluded"),
+        Output(
+            "e141_excluded",
+            "mask",
+            summary="excluded",
+            region_field="e141_signal_ratio",
+            region_level=1.0,
+            region_side="above",
+        ),
     ),
     compute=_evaluate,
 )

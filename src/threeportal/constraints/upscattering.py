@@ -39,7 +39,14 @@ UPSCATTERING = Constraint(
     options={"E_nu": "3 GeV"},
     outputs=(
         Output("upscattering_ratio_to_nue", "field", level=1.0, summary="ratio_to_nue"),
-        Output("upscattering_dominates", "mask", summary="dominates"),
+        Output(
+            "upscattering_dominates",
+            "mask",
+            summary="dominates",
+            region_field="upscattering_ratio_to_nue",
+            region_level=1.0,
+            region_side="above",
+        ),
     ),
     compute=_evaluate,
 )

@@ -12,11 +12,13 @@ Examples
 from __future__ import annotations
 
 from ._result import PlottingError
+from .compare import comparison_figure, draw_comparison
 from .contours import (
     Contour,
     Piece,
     ensure_contours,
     extract_contours,
+    extract_filled,
     extract_lines,
     extract_region,
     read_contours,
@@ -34,10 +36,13 @@ __all__ = [
     "Contour",
     "Piece",
     "PlottingError",
+    "comparison_figure",
+    "draw_comparison",
     "draw_result",
     "ensure_contours",
     "export_contours",
     "extract_contours",
+    "extract_filled",
     "extract_lines",
     "extract_region",
     "figure_style",

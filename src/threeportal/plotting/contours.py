@@ -1,12 +1,15 @@
 """Contour extraction with contourpy: every disconnected piece and every hole is kept.
 
 A *field* with contour levels (attr ``levels``) gives one **line** contour per level; a
-*mask* gives one **region** contour (the filled region where the mask is 1, boundaries at
-0.5 between grid points, holes kept). Lines are cut where the field is undefined: points
-outside the field's ``domain`` mask and non-finite values are masked, so absent regions
-give no line. Interpolation is done in the plotting coordinates of each axis (log10 of the
-axis value on a log axis) and, for a strictly positive field, in log10 of the field, so the
-curves are smooth on the log axes they are drawn on. Coordinates are returned in axis units.
+*mask* gives one **region** contour: the region where the field that defines it (declared
+by its layer, :mod:`.regions`) lies beyond its level, or, for a mask with no such field, the
+region where the mask is 1 (boundaries at 0.5 between grid points); holes are kept. Lines
+are cut where the field is undefined: points outside the field's ``domain`` mask and
+non-finite values are masked, so absent regions give no line, and a region never extends
+beyond its field's domain. Interpolation is done in the plotting coordinates of each axis
+(log10 of the axis value on a log axis) and, for a strictly positive field, in log10 of the
+field, so the curves are smooth on the log axes they are drawn on. Coordinates are returned
+in axis units.
 
 Contours are stored in the result's ``/contours`` group by :mod:`threeportal.results`
 (:func:`store_contours` hands them over; plotting never opens a result for writing).
@@ -30,10 +33,12 @@ from ..results import (
     Piece,
     contours_current,
     read_contours,
+    refined_current,
     write_contours,
 )
 from ..scans.refine import reconstruct
 from ._result import PlottingError, ResultLike, open_result
+from .regions import region_definition
 
 __all__ = [
     "CONTOURS_SCHEMA",
@@ -41,6 +46,7 @@ __all__ = [
     "Piece",
     "ensure_contours",
     "extract_contours",
+    "extract_filled",
     "extract_lines",
     "extract_region",
     "read_contours",
@@ -82,6 +88,94 @@ def _back(points: NDArray[np.float64], x_scale: str, y_scale: str) -> NDArray[np
     return out
 
 
+class _Grid:
+    """A field on the plotting plane with one contourpy generator for lines and fills.
+
+    Undefined points (outside ``domain``, non-finite) are masked; a strictly positive field
+    is contoured in log10 (levels are transformed by :meth:`level`).
+    """
+
+    def __init__(
+        self,
+        x: ArrayLike,
+        y: ArrayLike,
+        z: ArrayLike,
+        domain: ArrayLike | None,
+        x_scale: str,
+        y_scale: str,
+    ) -> None:
+        self.x_scale, self.y_scale = x_scale, y_scale
+        u, v = _axes_coordinates(x, y, x_scale, y_scale)
+        z = np.asarray(z, dtype=float)
+        if z.shape != (v.size, u.size):
+            raise PlottingError(
+                f"field shape {z.shape} does not match the axes ({v.size}, {u.size})"
+            )
+        invalid = ~np.isfinite(z)
+        if domain is not None:
+            invalid |= ~np.asarray(domain, dtype=bool)
+        valid = z[~invalid]
+        self.empty = valid.size == 0
+        self.log = not self.empty and bool(np.all(valid > 0))
+        if self.log:
+            z = np.log10(np.where(invalid, 1.0, z))
+        z = np.where(invalid, 0.0, z)
+        self.low = float(z[~invalid].min()) if not self.empty else 0.0
+        self.high = float(z[~invalid].max()) if not self.empty else 0.0
+        self.generator = None
+        if not self.empty:
+            self.generator = contourpy.contour_generator(
+                u,
+                v,
+                np.ma.masked_array(z, mask=invalid),
+                line_type=contourpy.LineType.Separate,
+                fill_type=contourpy.FillType.OuterOffset,
+            )
+
+    def level(self, level: float) -> float | None:
+        """A level in the contoured values (None: a non-positive level of a log field)."""
+        if not self.log:
+            return float(level)
+        return float(np.log10(level)) if level > 0 else None
+
+    def lines(self, level: float) -> list[Piece]:
+        """Every piece of the iso-line at ``level`` (field units)."""
+        t = self.level(level)
+        if self.generator is None or t is None:
+            return []
+        pieces = []
+        for line in self.generator.lines(t):
+            line = np.asarray(line, dtype=float)
+            if len(line) < 2:
+                continue
+            closed = len(line) > 2 and bool(np.array_equal(line[0], line[-1]))
+            pieces.append(Piece(_back(line, self.x_scale, self.y_scale), closed))
+        return pieces
+
+    def filled(self, level: float, side: str) -> list[Piece]:
+        """Outer boundaries and holes of where the field lies ``side`` of ``level``."""
+        t = self.level(level)
+        if self.generator is None:
+            return []
+        if t is None:  # a positive field is above any non-positive level everywhere
+            t = self.low - 1.0
+        lower, upper = (t, self.high + 1.0) if side == "above" else (self.low - 1.0, t)
+        if upper <= lower or (side == "above" and self.high <= t) or self.low >= upper:
+            return []
+        return _rings(self.generator.filled(lower, upper), self.x_scale, self.y_scale)
+
+
+def _rings(filled: Any, x_scale: str, y_scale: str) -> list[Piece]:
+    """contourpy OuterOffset fills as outer pieces each followed by its holes."""
+    pieces: list[Piece] = []
+    for points, offsets in zip(*filled, strict=True):
+        outer = len(pieces)
+        for i, (start, stop) in enumerate(itertools.pairwise(offsets)):
+            ring = _back(np.asarray(points[start:stop], dtype=float), x_scale, y_scale)
+            pieces.append(Piece(ring, True, hole=i > 0, parent=outer if i > 0 else -1))
+    return pieces
+
+
 def extract_lines(
     x: ArrayLike,
     y: ArrayLike,
@@ -114,33 +208,49 @@ def extract_lines(
     list of Piece
         Every piece, open or closed, in axis units.
     """
-    u, v = _axes_coordinates(x, y, x_scale, y_scale)
-    z = np.asarray(z, dtype=float)
-    if z.shape != (v.size, u.size):
-        raise PlottingError(f"field shape {z.shape} does not match the axes ({v.size}, {u.size})")
-    invalid = ~np.isfinite(z)
-    if domain is not None:
-        invalid |= ~np.asarray(domain, dtype=bool)
-    valid = z[~invalid]
-    if valid.size == 0:
-        return []
-    if level > 0 and np.all(valid > 0):  # a positive field: interpolate in log10
-        z = np.log10(np.where(invalid, 1.0, z))
-        level = float(np.log10(level))
-    generator = contourpy.contour_generator(
-        u,
-        v,
-        np.ma.masked_array(np.where(invalid, 0.0, z), mask=invalid),
-        line_type=contourpy.LineType.Separate,
-    )
-    pieces = []
-    for line in generator.lines(level):
-        line = np.asarray(line, dtype=float)
-        if len(line) < 2:
-            continue
-        closed = len(line) > 2 and bool(np.array_equal(line[0], line[-1]))
-        pieces.append(Piece(_back(line, x_scale, y_scale), closed))
-    return pieces
+    return _Grid(x, y, z, domain, x_scale, y_scale).lines(level)
+
+
+def extract_filled(
+    x: ArrayLike,
+    y: ArrayLike,
+    z: ArrayLike,
+    level: float,
+    side: str = "above",
+    *,
+    domain: ArrayLike | None = None,
+    x_scale: str = "linear",
+    y_scale: str = "linear",
+) -> list[Piece]:
+    """The region where a field lies above (or below) a level, cut to the field's domain.
+
+    The boundary follows the interpolated iso-line where the field crosses ``level`` and the
+    edge of the defined points elsewhere (the frame, the domain); draw it filled, without an
+    edge, and the iso-line from :func:`extract_lines` as its outline.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Axes, shapes (nx,) and (ny,), axis units.
+    z : array_like, shape (ny, nx)
+        The field.
+    level : float
+        The level, units of ``z``.
+    side : {"above", "below"}
+        Which side of ``level`` is the region.
+    domain : array_like of bool, shape (ny, nx), optional
+        Where the field is defined; the region never extends beyond it.
+    x_scale, y_scale : {"linear", "log"}
+        Axis scales.
+
+    Returns
+    -------
+    list of Piece
+        Each outer boundary followed by its holes, all closed.
+    """
+    if side not in ("above", "below"):
+        raise PlottingError(f"region side {side!r} is not 'above' or 'below'")
+    return _Grid(x, y, z, domain, x_scale, y_scale).filled(level, side)
 
 
 def extract_region(
@@ -152,6 +262,9 @@ def extract_region(
     y_scale: str = "linear",
 ) -> list[Piece]:
     """The filled region where a mask is set, as outer boundaries and holes.
+
+    The fallback for a mask no field is declared for (see :mod:`.regions`): its edges run
+    half-way between grid points, as stair steps.
 
     Parameters
     ----------
@@ -175,14 +288,7 @@ def extract_region(
     if not np.any(z > REGION_LEVEL):
         return []
     generator = contourpy.contour_generator(u, v, z, fill_type=contourpy.FillType.OuterOffset)
-    pieces: list[Piece] = []
-    points_list, offsets_list = generator.filled(REGION_LEVEL, 1.0 + REGION_LEVEL)
-    for points, offsets in zip(points_list, offsets_list, strict=True):
-        outer = len(pieces)
-        for i, (start, stop) in enumerate(itertools.pairwise(offsets)):
-            ring = _back(np.asarray(points[start:stop], dtype=float), x_scale, y_scale)
-            pieces.append(Piece(ring, True, hole=i > 0, parent=outer if i > 0 else -1))
-    return pieces
+    return _rings(generator.filled(REGION_LEVEL, 1.0 + REGION_LEVEL), x_scale, y_scale)
 
 
 def _levels(attrs: dict[str, Any]) -> list[float]:
@@ -194,6 +300,11 @@ def extract_contours(
     result: ResultLike | str | os.PathLike[str], names: Iterable[str] | None = None
 ) -> list[Contour]:
     """Contours of every field with levels and every mask of a stored result.
+
+    A mask whose layer declares the field that defines it (:mod:`.regions`) is contoured from
+    that field at the same level, cut to the field's domain, with the refined grid where the
+    scan stored one; any other mask is contoured as a 0/1 array. Each field is handed to
+    contourpy once, for its lines and the regions it defines.
 
     Parameters
     ----------
@@ -223,22 +334,14 @@ def extract_contours(
         "x_units": res.x_units,
         "y_units": res.y_units,
     }
-    scales = {"x_scale": res.x_scale, "y_scale": res.y_scale}
+    grids = _Grids(res)
     out = []
     for name in sorted(res.fields):
         if wanted is not None and name not in wanted:
             continue
         attrs = res.field_attrs.get(name, {})
-        domain = res.domain(name)
         for index, level in enumerate(_levels(attrs)):
-            refined = reconstruct(res, name, index) if hasattr(res, "path") else None
-            if refined is not None:  # adaptive refinement stored by the scan: use it
-                x_fine, y_fine, values = refined
-                pieces = extract_lines(x_fine, y_fine, values, level, **scales)
-            else:
-                pieces = extract_lines(
-                    res.x, res.y, res.fields[name], level, domain=domain, **scales
-                )
+            pieces = grids.get(name, index).lines(level)
             out.append(
                 Contour(
                     name,
@@ -255,7 +358,12 @@ def extract_contours(
         if wanted is not None and name not in wanted:
             continue
         attrs = res.mask_attrs.get(name, {})
-        pieces = extract_region(res.x, res.y, res.masks[name], **scales)
+        definition = region_definition(res, name)
+        if definition is not None:
+            grid = grids.get(definition.field, definition.level_index)
+            pieces = grid.filled(definition.level, definition.side)
+        else:
+            pieces = extract_region(res.x, res.y, res.masks[name], **grids.scales)
         out.append(
             Contour(
                 name,
@@ -269,6 +377,32 @@ def extract_contours(
             )
         )
     return sorted(out, key=lambda c: (c.source, c.level_index))
+
+
+class _Grids:
+    """One :class:`_Grid` per field (per refined level when the scan stored a refinement)."""
+
+    def __init__(self, res: ResultLike) -> None:
+        self.res = res
+        self.scales = {"x_scale": res.x_scale, "y_scale": res.y_scale}
+        path = getattr(res, "path", None)
+        sha = str(res.attrs.get("card_sha256", ""))
+        self.refined = path is not None and Path(path).is_file() and refined_current(path, sha)
+        self.cache: dict[tuple[str, int], _Grid] = {}
+
+    def get(self, name: str, index: int) -> _Grid:
+        """The grid of field ``name`` for its level ``index`` (-1: not a stored level)."""
+        refined = reconstruct(self.res, name, index) if self.refined and index >= 0 else None
+        key = (name, index if refined is not None else -1)
+        if key not in self.cache:
+            if refined is not None:  # adaptive refinement stored by the scan: use it
+                x_fine, y_fine, values = refined
+                self.cache[key] = _Grid(x_fine, y_fine, values, None, **self.scales)
+            else:
+                res = self.res
+                domain = res.domain(name)
+                self.cache[key] = _Grid(res.x, res.y, res.fields[name], domain, **self.scales)
+        return self.cache[key]
 
 
 def store_contours(path: str | os.PathLike[str], contours: Sequence[Contour]) -> Path:

@@ -18,9 +18,11 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from ..fileio import atomic_write
 from ._result import PlottingError, ResultLike
+from .contours import Contour
 from .panels import draw_result
 from .styles import PAPER_RC
 
@@ -75,6 +77,7 @@ def panels_figure(
     style: Mapping[str, Mapping[str, Any]] | None = None,
     *,
     tags: Sequence[str] | None = None,
+    contours: Sequence[Sequence[Contour] | None] | None = None,
 ) -> Figure:
     """Panels side by side, one per result, each :data:`PANEL_SIZE` wide.
 
@@ -90,6 +93,9 @@ def panels_figure(
         Layer style overrides (see :func:`draw_result`).
     tags : sequence of str, optional
         Panel tags written at the upper-left corner of each panel (e.g. "(a)").
+    contours : sequence, optional
+        The contours of each result, already read or extracted (default: each result's
+        stored contours, else extracted from it).
 
     Returns
     -------
@@ -100,8 +106,8 @@ def panels_figure(
     fig = Figure()
     FigureCanvasAgg(fig)
     axes = _panel_axes(fig, len(results), PANEL_SIZE[1] - _AXES_RECT[1] - _AXES_RECT[3])
-    for ax, result in zip(axes, results, strict=True):
-        draw_result(ax, result, style)
+    for k, (ax, result) in enumerate(zip(axes, results, strict=True)):
+        draw_result(ax, result, style, contours=None if contours is None else contours[k])
     renderer = fig.canvas.get_renderer()
     above = max(ax.get_tightbbox(renderer).y1 - ax.get_window_extent(renderer).y1 for ax in axes)
     tag_band = 0.15 if tags else 0.0  # inches above everything else for "(a)", "(b)"
@@ -126,8 +132,13 @@ def save_figure(
     stem: str | os.PathLike[str],
     formats: Sequence[str] = ("png", "pdf"),
     dpi: float = PAPER_RC["savefig.dpi"],
+    *,
+    panel: int | None = None,
 ) -> list[Path]:
-    """Save a figure as ``<stem>.<format>`` for each format, without time stamps.
+    """Save a figure as ``<stem>.<format>`` for each format, byte for byte reproducibly.
+
+    No time stamp and no software version is written (PNG ``Software``, PDF
+    ``CreationDate``, SVG ``Date``), so the same figure gives the same bytes.
 
     Parameters
     ----------
@@ -139,6 +150,8 @@ def save_figure(
         File formats, e.g. ``("png", "pdf")``.
     dpi : float
         Resolution of raster formats, dots per inch.
+    panel : int, optional
+        Save only this panel of a :func:`panels_figure` (its column, without the tags).
 
     Returns
     -------
@@ -151,13 +164,29 @@ def save_figure(
     font_log = logging.getLogger("fontTools.ttLib.tables._h_e_a_d")
     level = font_log.level
     font_log.setLevel(logging.ERROR)
+    box: Bbox | None = None
+    if panel is not None:
+        height = fig.get_size_inches()[1]
+        box = Bbox.from_bounds(panel * PANEL_SIZE[0], 0.0, PANEL_SIZE[0], height)
+    hidden = [text for text in fig.texts if text.get_visible()] if panel is not None else []
+    for text in hidden:
+        text.set_visible(False)
     try:
         for fmt in formats:
             path = Path(f"{os.fspath(stem)}.{fmt}")
-            metadata = {"CreationDate": None} if fmt == "pdf" else None
             with atomic_write(path) as tmp:  # a kill or a full disk keeps the old figure
-                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
+                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_NO_STAMPS.get(fmt), bbox_inches=box)
             written.append(path)
     finally:
         font_log.setLevel(level)
+        for text in hidden:
+            text.set_visible(True)
     return written
+
+
+#: Metadata that would make two saves of one figure differ (versions, dates): left out.
+_NO_STAMPS: dict[str, dict[str, None]] = {
+    "png": {"Software": None},
+    "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
+    "svg": {"Date": None, "Creator": None},
+}

@@ -302,6 +302,7 @@ def label_lines(
     exclude: Iterable[int],
     fontsize: float,
     color: Any,
+    avoid: NDArray[np.bool_] | None = None,
 ) -> tuple[list[Text], list[float]]:
     """Label each level of a contour set on or beside its line, touching nothing else.
 
@@ -328,6 +329,9 @@ def label_lines(
         Label size, points.
     color : color
         Label colour.
+    avoid : bool array, optional
+        Raster cells the labels must not cover either (e.g. the inside of regions, to keep
+        labels in the free part of the panel).
 
     Returns
     -------
@@ -338,6 +342,8 @@ def label_lines(
     manual, chosen, texts, unlabelled = [], {}, [], []
     for level, level_pieces in pieces.items():
         obstacles = (raster.obstacles(exclude=exclude, margin=1.5), raster.obstacles(margin=1.0))
+        if avoid is not None:
+            obstacles = (obstacles[0] | avoid, obstacles[1] | avoid)
         for label in formats[level]:
             probe = ax.text(0, 0, label, fontsize=fontsize)
             width, height = text_size(raster, probe)

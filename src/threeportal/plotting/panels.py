@@ -27,6 +27,8 @@ region label at data coordinates).
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,13 +44,15 @@ from matplotlib.path import Path as MplPath
 
 from ._result import ResultLike, card_table, open_result
 from .annotations import Z, draw_legend, draw_note, parameter_text
-from .contours import Contour, result_contours
+from .contours import Contour, Piece, extract_lines, result_contours
 from .dark_photon import DARK_PHOTON_LAYER, draw_dark_photon_limits
 from .labels import Raster, label_lines, place_text
+from .regions import region_definition
 from .styles import (
     BOUND_LABELS,
     EXPERIMENT_NAMES,
     FIELD_SYMBOLS,
+    OUTPUT_STYLES,
     axis_label,
     layer_style,
 )
@@ -66,6 +70,46 @@ class _Item:
     layer: str
     source: str
     style: dict[str, Any]
+    edges: list[Piece] | None = None  # a region's outline: None draws the polygons' edges
+
+
+def _edges(res: ResultLike, source: str, by_source: Mapping[str, list[Contour]]) -> Any:
+    """The outline of a region defined by a field: that field's iso-line at the region's
+    level (never the frame or the field's domain boundary); None for a plain mask."""
+    definition = region_definition(res, source)
+    if definition is None:  # a plain mask: its polygons, less what runs along the frame
+        return _off_frame(res, by_source[source][0].pieces)
+    for contour in by_source.get(definition.field, []):
+        if math.isclose(contour.level, definition.level, rel_tol=1e-9):
+            return list(contour.pieces)
+    return _field_lines(res, definition.field, definition.level)
+
+
+def _off_frame(res: ResultLike, pieces: Sequence[Piece]) -> list[Piece]:
+    """Region boundaries with the points on the scan frame removed (NaN breaks the line)."""
+    out = []
+    for piece in pieces:
+        xy = np.array(piece.xy, dtype=float)
+        on = np.zeros(len(xy), dtype=bool)
+        for column, axis in ((0, res.x), (1, res.y)):
+            for end in (float(axis[0]), float(axis[-1])):
+                on |= np.isclose(xy[:, column], end, rtol=1e-9, atol=0.0)
+        xy[on] = np.nan
+        out.append(Piece(xy, False))
+    return out
+
+
+def _field_lines(res: ResultLike, field: str, level: float) -> list[Piece]:
+    """Iso-line of a stored field at a level that is not one of its contour levels."""
+    return extract_lines(
+        res.x,
+        res.y,
+        res.fields[field],
+        level,
+        domain=res.domain(field),
+        x_scale=res.x_scale,
+        y_scale=res.y_scale,
+    )
 
 
 def _plan(
@@ -81,13 +125,18 @@ def _plan(
         layer, kind = group[0].layer, group[0].kind
         if layer == DARK_PHOTON_LAYER:  # drawn by draw_dark_photon_limits
             continue
-        overrides = {**style.get(layer, {}), **style.get(source, {})}
+        overrides = {
+            **OUTPUT_STYLES.get(source, {}),
+            **style.get(layer, {}),
+            **style.get(source, {}),
+        }
         st = layer_style(layer, "region" if kind == "region" else "curve", overrides)
         layer_kind = st["kind"]
         original = "_original_" in source
         if kind == "region":
             if layer_kind == "region" and source not in domains and not original:
-                items.append(_Item(group, "region", layer, source, st))
+                edges = _edges(res, source, by_source) if group[0].pieces else None
+                items.append(_Item(group, "region", layer, source, st, edges))
         elif layer_kind == "region":
             if original:
                 items.append(_Item(group, "bound", layer, source, st))
@@ -176,7 +225,7 @@ class _Canvas:
     region_styles: dict[str, dict[str, Any]] = field(default_factory=dict)
     region_keys: dict[str, list[int]] = field(default_factory=dict)  # raster keys per layer
     lines: list[tuple[int, _Item, ContourSet]] = field(default_factory=list)
-    outlines: list[tuple[int, Contour]] = field(default_factory=list)
+    outlines: list[tuple[int, Any]] = field(default_factory=list)  # (key, (N, 2) data xy)
     handles: list[tuple[Artist, str]] = field(default_factory=list)  # legend entries
 
 
@@ -225,13 +274,19 @@ def draw_result(
     for key, item in enumerate(items):
         if item.role == "region":
             _draw_region(ax, canvas, key, item)
-        else:
+    for key, item in enumerate(items):
+        if item.role == "region" and item.edges is not None:
+            _draw_edges(ax, canvas, key, item)
+        elif item.role != "region":
             _draw_line(ax, canvas, key, item)
     raster = Raster(ax)
-    for key, contour in canvas.outlines:
-        for piece in contour.pieces:
-            raster.add_line(key, np.asarray(piece.xy, dtype=float))
-    _label_lines(ax, raster, canvas, fontsize)
+    for key, xy in canvas.outlines:
+        raster.add_line(key, xy)
+    regions = np.logical_or.reduce(
+        [raster.inside(path) for paths in canvas.regions.values() for path in paths]
+        + [raster.empty()]
+    )
+    _label_lines(ax, raster, canvas, fontsize, regions)
     any_region = _label_regions(ax, raster, canvas, fontsize)
     note = parameter_text(res) if parameters else ""
     if canvas.handles:
@@ -262,17 +317,25 @@ def _set_axes(ax: Axes, res: ResultLike) -> None:
 
 
 def _draw_region(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
-    """Fill a region item (all its pieces and holes as one patch)."""
+    """Fill a region item (all its pieces and holes as one patch), or hatch it.
+
+    A region defined by a field gets no polygon edge: its outline is the field's iso-line
+    (:func:`_draw_edges`), so the frame and domain boundaries are never drawn as edges.
+    """
     path = _region_path(item.contours[0])
     if path is None:
         return
     st = item.style
+    hatch = st.get("hatch")
+    edge = st.get("edgecolor", "none")
     patch = PathPatch(
         path,
         facecolor=st.get("facecolor", "0.8"),
-        edgecolor=st.get("edgecolor", "none"),
+        edgecolor=edge if item.edges is None else "none",
+        hatch=hatch,
+        hatchcolor=st.get("hatchcolor", edge if edge != "none" else "0.3"),
         alpha=st.get("alpha", 1.0),
-        linewidth=st.get("edgewidth", 0.6),
+        linewidth=st.get("edgewidth", 0.6) if item.edges is None else 0.0,
         zorder=st.get("zorder", Z["region"]),
     )
     ax.add_patch(patch)
@@ -280,11 +343,96 @@ def _draw_region(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
     canvas.regions.setdefault(item.layer, []).append(path)
     canvas.region_styles.setdefault(item.layer, st)
     canvas.region_keys.setdefault(item.layer, []).append(key)
-    canvas.outlines.append((key, item.contours[0]))
+    if item.edges is None:
+        canvas.outlines.extend(
+            (key, np.asarray(p.xy, dtype=float)) for p in item.contours[0].pieces
+        )
+
+
+def _draw_edges(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
+    """Outline of a field-defined region: its iso-line, except where it runs inside another
+    region of the same layer (a layer's union has one outline)."""
+    others = [
+        path
+        for path in canvas.regions.get(item.layer, [])
+        if path is not _region_path_of(canvas, key)
+    ]
+    st = item.style
+    for piece in _off_frame_pieces(ax, item.edges or []):
+        xy = np.array(piece.xy, dtype=float)
+        if others and len(xy):
+            display = ax.transData.transform(xy)
+            inside = np.zeros(len(xy), dtype=bool)
+            for path in others:
+                inside |= ax.transData.transform_path(path).contains_points(display, radius=-2.0)
+            xy[inside] = np.nan
+        if np.isfinite(xy).all(axis=1).sum() < 2:
+            continue
+        (line,) = ax.plot(
+            xy[:, 0],
+            xy[:, 1],
+            color=st.get("edgecolor", "0.3"),
+            linewidth=st.get("edgewidth", 0.8),
+            linestyle=st.get("edgestyle", "solid"),
+            zorder=Z["bound"] - 0.1,
+        )
+        canvas.artists.append(line)
+        canvas.outlines.append((key, xy))
+
+
+def _region_path_of(canvas: _Canvas, key: int) -> MplPath | None:
+    """The path drawn for region item ``key`` (None if it drew nothing)."""
+    for layer, keys in canvas.region_keys.items():
+        if key in keys:
+            return canvas.regions[layer][keys.index(key)]
+    return None
+
+
+#: Distance from the frame (points) within which a line is indistinguishable from it: such
+#: stretches (a curve running along a threshold at the edge of the plane) are not drawn.
+_FRAME_PT = 3.0
+
+
+def _keep_crossings(pts: Any, keep: Any, longest: float) -> None:
+    """Keep (in place) the runs near the frame shorter than ``longest`` px: a line that
+    crosses the frame ends on it; only a line running along the frame is left out."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], (~keep).astype(int), [0]])))
+    for start, stop in zip(edges[::2], edges[1::2], strict=True):
+        run = pts[max(start - 1, 0) : stop + 1]
+        if np.hypot(*np.diff(run, axis=0).T).sum() <= longest:
+            keep[start:stop] = True
+
+
+def _off_frame_pieces(ax: Axes, pieces: Sequence[Piece]) -> tuple[Piece, ...]:
+    """The stretches of lines further than :data:`_FRAME_PT` from every side of the axes."""
+    box = ax.get_window_extent()
+    near = _FRAME_PT * ax.figure.dpi / 72.0
+    out = []
+    for piece in pieces:
+        xy = np.asarray(piece.xy, dtype=float)
+        pts = ax.transData.transform(xy)
+        keep = (
+            (np.abs(pts[:, 0] - box.x0) > near)
+            & (np.abs(pts[:, 0] - box.x1) > near)
+            & (np.abs(pts[:, 1] - box.y0) > near)
+            & (np.abs(pts[:, 1] - box.y1) > near)
+        ) | ~np.isfinite(pts).all(axis=1)
+        _keep_crossings(pts, keep, 3.0 * near)
+        if keep.all():
+            out.append(piece)
+            continue
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(int), [0]])))
+        for start, stop in zip(edges[::2], edges[1::2], strict=True):
+            if stop - start >= 2:
+                out.append(Piece(xy[start:stop], False))
+    return tuple(out)
 
 
 def _draw_line(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
-    """Draw the levels of a line item as one contour set."""
+    """Draw the levels of a line item as one contour set (stretches along the frame left out)."""
+    item.contours = [
+        dataclasses.replace(c, pieces=_off_frame_pieces(ax, c.pieces)) for c in item.contours
+    ]
     if not any(c.pieces for c in item.contours):
         return
     ls = _line_style(item)
@@ -293,18 +441,49 @@ def _draw_line(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
         [c.level for c in item.contours],
         [[np.asarray(p.xy, dtype=float) for p in c.pieces] for c in item.contours],
         colors=[ls["color"]],
-        linestyles=ls["linestyle"],
+        linestyles=[ls["linestyle"]],
         linewidths=ls["linewidth"],
         alpha=ls["alpha"],
         zorder=ls["zorder"],
     )
     canvas.artists.append(cs)
     canvas.lines.append((key, item, cs))
-    canvas.outlines.extend((key, c) for c in item.contours)
+    canvas.outlines.extend(
+        (key, np.asarray(p.xy, dtype=float)) for c in item.contours for p in c.pieces
+    )
 
 
-def _label_lines(ax: Axes, raster: Raster, canvas: _Canvas, fontsize: float) -> None:
-    """Label every line in place, the most important roles first; the rest go to the legend."""
+def _visible_length(ax: Axes, pieces: Sequence[Any]) -> float:
+    """Length of a line inside the axes, display pixels."""
+    box = ax.get_window_extent()
+    total = 0.0
+    for xy in pieces:
+        pts = ax.transData.transform(np.asarray(xy, dtype=float))
+        inside = (
+            np.isfinite(pts).all(axis=1)
+            & (pts[:, 0] >= box.x0 - 0.5)
+            & (pts[:, 0] <= box.x1 + 0.5)
+            & (pts[:, 1] >= box.y0 - 0.5)
+            & (pts[:, 1] <= box.y1 + 0.5)
+        )
+        both = inside[1:] & inside[:-1]
+        total += float(np.hypot(*np.diff(pts, axis=0)[both].T).sum())
+    return total
+
+
+#: A line shorter than this fraction of the axes' width inside the axes is not on the panel:
+#: it gets no label and no legend entry.
+_MIN_VISIBLE = 0.015
+
+
+def _label_lines(ax: Axes, raster: Raster, canvas: _Canvas, fontsize: float, regions: Any) -> None:
+    """Label every line in place, the most important roles first; the rest go to the legend.
+
+    Level lines (lifetimes) are labelled in the free part of the panel (outside every region)
+    where they can be, else anywhere on themselves. A line that is not visible on the panel
+    (shorter than :data:`_MIN_VISIBLE` of the axes' width) is neither labelled nor listed.
+    """
+    shortest = _MIN_VISIBLE * ax.get_window_extent().width
     for role in _LINE_ROLES:
         for key, item, cs in canvas.lines:
             if item.role != role:
@@ -313,11 +492,18 @@ def _label_lines(ax: Axes, raster: Raster, canvas: _Canvas, fontsize: float) -> 
             pieces = {
                 c.level: [p.xy for p in c.pieces]
                 for c in item.contours
-                if c.pieces and c.level in formats
+                if c.level in formats and _visible_length(ax, [p.xy for p in c.pieces]) > shortest
             }
             ls = _line_style(item)
             color = "black" if role == "curve" else ls["color"]
-            texts, unlabelled = label_lines(ax, raster, cs, pieces, formats, [key], fontsize, color)
+            texts: list[Any] = []
+            if role == "levels":
+                texts, rest = label_lines(
+                    ax, raster, cs, pieces, formats, [key], fontsize, color, avoid=regions
+                )
+                pieces = {level: pieces[level] for level in rest}
+            more, unlabelled = label_lines(ax, raster, cs, pieces, formats, [key], fontsize, color)
+            texts += more
             for text in texts:
                 text.set_zorder(Z["text"])
             canvas.artists.extend(texts)

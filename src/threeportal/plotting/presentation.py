@@ -21,6 +21,7 @@ __all__ = [
     "EXPERIMENT_NAMES",
     "FIELD_SYMBOLS",
     "LAYERS",
+    "OUTPUT_STYLES",
     "LayerLook",
     "dark_photon_family",
     "dark_photon_look",
@@ -52,18 +53,34 @@ LAYERS: dict[str, LayerLook] = {
     "peak_search": LayerLook(
         "region",
         ("peak searches, rescaled\n(published: dashed)", "peak searches\n(rescaled)"),
-        {"facecolor": "0.80", "edgecolor": "0.35", "alpha": 0.9},
+        {"facecolor": "0.87", "edgecolor": "0.3", "edgewidth": 0.8},
     ),
     "upscattering": LayerLook(
         "region",
-        r"upscattering $> \nu e$",
-        {"facecolor": "lightblue", "edgecolor": "steelblue", "alpha": 0.55},
+        (r"upscattering $> \nu e$", "upscattering\n" r"$> \nu e$"),
+        {"facecolor": "none", "edgecolor": "tab:blue", "edgewidth": 1.2},
     ),
     "na48_2": LayerLook(
-        "region", "NA48/2", {"facecolor": "tab:red", "edgecolor": "darkred", "alpha": 0.45}
+        "region",
+        "NA48/2",
+        {
+            "facecolor": "none",
+            "edgecolor": "tab:red",
+            "edgewidth": 1.0,
+            "hatch": "////",
+            "hatchcolor": "lightcoral",
+        },
     ),
     "e141": LayerLook(
-        "region", "E141", {"facecolor": "khaki", "edgecolor": "darkgoldenrod", "alpha": 0.6}
+        "region",
+        "E141",
+        {
+            "facecolor": "none",
+            "edgecolor": "darkgoldenrod",
+            "edgewidth": 1.0,
+            "hatch": "\\\\\\",
+            "hatchcolor": "goldenrod",
+        },
     ),
     "dark_photon_limits": LayerLook(
         "curve",
@@ -85,6 +102,18 @@ LAYERS: dict[str, LayerLook] = {
         "proper lifetimes",
         {"color": "0.45", "linestyle": "dotted", "linewidth": 1.0},
     ),
+}
+
+#: Styles of single outputs of a layer, on top of the layer's (e.g. the Z' lifetimes drawn
+#: apart from the nu_h ones).
+OUTPUT_STYLES: dict[str, dict[str, Any]] = {
+    "lifetime_nuh_ps": {"color": "0.4", "linestyle": "dotted", "linewidth": 1.0},
+    "lifetime_zprime_ps": {
+        "color": "tab:purple",
+        "linestyle": (0, (4, 1.5, 1, 1.5)),
+        "linewidth": 0.8,
+        "alpha": 0.8,
+    },
 }
 
 #: How a layer that is not registered (e.g. a user's own) is drawn, by kind.

@@ -22,12 +22,14 @@ from .presentation import (
     EXPERIMENT_NAMES,
     FIELD_SYMBOLS,
     LAYERS,
+    OUTPUT_STYLES,
 )
 
 __all__ = [
     "BOUND_LABELS",
     "EXPERIMENT_NAMES",
     "FIELD_SYMBOLS",
+    "OUTPUT_STYLES",
     "PANEL_LABELS",
     "PAPER_RC",
     "PARAMETER_SYMBOLS",
@@ -131,8 +133,9 @@ def format_parameter(name: str, value: Any) -> str:
     value : float, int, bool or str
         Its value; strings (values with units, e.g. ``"150 MeV"``) are written as given.
     """
-    if name == "nature":
-        return rf"{str(value).capitalize()} $\nu_h$"
+    if name == "nature":  # "dirac": the ISS pseudo-Dirac pair of the paper
+        word = "pseudo-Dirac" if str(value) == "dirac" else str(value).capitalize()
+        return rf"{word} $\nu_h$"
     symbol = PARAMETER_SYMBOLS.get(name, name)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return f"{symbol} = {value}"

@@ -94,6 +94,8 @@ class Entry:
     levels: tuple[float, ...] = ()
     domain: str = ""
     domain_of: str = ""
+    #: For a mask that is a level set of a field: (field, level, "above"/"below").
+    region: tuple[str, float, str] | None = None
 
     def attrs(self) -> dict[str, Any]:
         """HDF5 attributes of the dataset."""
@@ -113,6 +115,9 @@ class Entry:
         }
         if self.domain_of:
             attrs["domain_of"] = self.domain_of
+        if self.region is not None:
+            field, level, side = self.region
+            attrs.update({"region_field": field, "region_level": level, "region_side": side})
         return attrs
 
 

@@ -156,10 +156,14 @@ def compute_tile(
 
 def stored_entries(entries: list[Entry], diagnostics: bool) -> list[Entry]:
     """The entries a result stores: all with ``diagnostics``, else every mask and every
-    field with a contour level (what plots and exports draw) with its domain mask."""
+    field with a contour level or defining a region (what plots and exports draw) with its
+    domain mask."""
     if diagnostics:
         return entries
-    dropped = {e.name for e in entries if e.kind == "field" and not e.levels}
+    defining = {e.region[0] for e in entries if e.region is not None}
+    dropped = {
+        e.name for e in entries if e.kind == "field" and not e.levels and e.name not in defining
+    }
     dropped |= {e.domain for e in entries if e.name in dropped and e.domain}
     return [e for e in entries if e.name not in dropped]
 
@@ -192,7 +196,10 @@ def probe_layout(card: Card, inputs: Inputs) -> list[Entry]:
                     item.domain is not None,
                 )
             else:
-                entries.append(Entry(name, "mask", layer, item.description))
+                region = None
+                if item.region_field and item.region_level is not None and item.region_side:
+                    region = (item.region_field, float(item.region_level), item.region_side)
+                entries.append(Entry(name, "mask", layer, item.description, region=region))
     names = [e.name for e in entries]
     for name in names:
         if names.count(name) > 1 or name in (*RESERVED_NAMES, card.x.parameter, card.y.parameter):
