@@ -3,8 +3,9 @@
 A layer declares, for each of its masks, the field and level whose crossing is the mask's
 edge (``Output.region_field``, ``region_level``, ``region_side`` in
 :mod:`threeportal.constraints.base`); the scan stores them as the mask's attributes. Plots
-contour that field rather than the 0/1 mask, so a region's edge is as smooth as its curve, refinement applies to it, and the edge is drawn only
-where the field crosses its level (never along the frame or the field's domain boundary).
+contour that field rather than the 0/1 mask, so a region's edge is as smooth as its curve,
+refinement applies to it, and the edge is drawn only where the field crosses its level (never
+along the frame or the field's domain boundary).
 """
 
 from __future__ import annotations
