@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint fig3 bench clean
+.PHONY: install test lint fig3 bench clean mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ fig3: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Mutation campaign (issue 17), not part of `make test`: ~100 single realistic bugs, each run
+# against the tests of the mutated module on a copy of src/; writes tests/mutation/results.json.
+mutation: $(STAMP)
+	$(BIN)/python tests/mutation/run.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
