@@ -219,7 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="parallel workers (default 2)")
     parser.add_argument("--only", type=int, nargs="*", help="run only these mutant ids")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per mutant")
-    parser.add_argument("--output", default=str(HERE / "results.json"))
+    parser.add_argument(
+        "--output", help="results file (default tests/mutation/results.json; with --only: none)"
+    )
     args = parser.parse_args(argv)
     ids = list(range(len(MUTANTS))) if not args.only else args.only
     start = time.perf_counter()
@@ -254,8 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         "baseline_seconds": round(seconds),
         "mutants": records,
     }
-    if not args.only:
-        Path(args.output).write_text(json.dumps(result, indent=1) + "\n")
+    output = args.output or (None if args.only else str(HERE / "results.json"))
+    if output:
+        Path(output).write_text(json.dumps(result, indent=1) + "\n")
     for r in records:
         if r["status"] in ("survived", "stale"):
             print(f"{r['status'].upper()}: {r['id']} {r['file']}: {r['description']}")
