@@ -177,7 +177,9 @@ def _apply(src: Path, index: int) -> tuple[dict, list[tuple[Path, str]]]:
     return record, restore
 
 
-def _run_all(trees: list[Path], ids: list[int], logs: Path, timeout: float) -> list[dict]:
+def _run_all(
+    trees: list[Path], ids: list[int], logs: Path, timeout: float, progress: Path | None = None
+) -> list[dict]:
     """Run the mutants, at most one forked child per tree at a time."""
     pending, free = list(ids), list(trees)
     running: dict[int, tuple[Path, dict, list[tuple[Path, str]], float, Path]] = {}
@@ -207,6 +209,8 @@ def _run_all(trees: list[Path], ids: list[int], logs: Path, timeout: float) -> l
             detail=_detail(log),
         )
         records.append(record)
+        if progress is not None:  # so that an interrupted run keeps what it measured
+            progress.write_text(json.dumps(sorted(records, key=lambda r: r["id"]), indent=1))
         print(
             f"[{record['status']:8s}] {record['id']:3d} {record['file']}: {record['description']}",
             flush=True,
@@ -239,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         if _status(wait_status) != "survived":
             print(f"unmutated tests fail ({_detail(logs / 'baseline.log')}): fix them first")
             return 2
-        records = _run_all(trees, ids, logs, args.timeout)
+        progress = Path(args.output + ".partial") if args.output else None
+        records = _run_all(trees, ids, logs, args.timeout, progress)
     records.sort(key=lambda r: r["id"])
     live = [r for r in records if r["status"] != "stale"]
     killed = sum(r["status"] == "killed" for r in live)
