@@ -10,9 +10,10 @@ not in the tree formula, hence a 3% tolerance.
 import math
 
 import pytest
-from hepunits import ns
+from hepunits import MeV, ns
 
-from threeportal.constants import F_PI, G_FERMI, M_MUON, M_PI_PLUS, V_UD, hbar
+from threeportal.constants import F_PI, G_FERMI, M_MUON, M_PI0, M_PI_PLUS, V_UD, hbar
+from threeportal.physics.hnl_standard import width_nu_pi0
 
 
 def test_pion_lifetime_from_f_pi_and_v_ud():
@@ -20,3 +21,12 @@ def test_pion_lifetime_from_f_pi_and_v_ud():
     width = G_FERMI**2 * V_UD**2 * F_PI**2 * M_PI_PLUS * M_MUON**2 * (1 - r) ** 2 / (8 * math.pi)
     tau_pi = 0.99988 * hbar / width
     assert tau_pi == pytest.approx(26.033 * ns, rel=0.03)
+
+
+def test_nu_pi0_opens_at_the_neutral_pion_mass():
+    """m_pi0 = 134.9768 MeV and m_pi+ - m_pi0 = 4.5936 MeV (PDG): nu_h -> nu pi0 is open at
+    137 MeV, between the two pion masses; nu_h -> nu pi0 at the charged-pion mass would not."""
+    assert M_PI0 == pytest.approx(134.9768 * MeV, rel=1e-6)
+    assert M_PI_PLUS - M_PI0 == pytest.approx(4.5936 * MeV, rel=1e-4)
+    width = width_nu_pi0(137.0 * MeV, 0.0, 1e-6, 0.0)
+    assert width > 0.0
