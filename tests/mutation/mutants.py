@@ -73,7 +73,7 @@ MUTANTS: list[tuple[str, str, str, str]] = [
     ("constants.py", "ALPHA_EM: float = 1.0 / 137.035999084", "ALPHA_EM: float = 1.0 / 128.9",
      "alpha(m_Z) for alpha(0)"),
     ("constants.py", "M_C12_NUCLEUS: float = 12.0 * _AMU - Z_CARBON * M_ELECTRON",
-     "M_C12_NUCLEUS: float = 12.0 * _AMU", "C-12 atomic for nuclear mass (5e-5 relative)"),
+     "M_C12_NUCLEUS: float = 12.0 * _AMU", "C-12 atomic for nuclear mass (3e-4 relative)"),
     # --- model ---------------------------------------------------------------------------------
     ("model.py", "return np.square(eps / C_W)", "return np.square(eps * C_W)",
      "eps -> chi2: times c_W instead of over"),

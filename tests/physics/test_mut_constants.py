@@ -12,7 +12,16 @@ import math
 import pytest
 from hepunits import MeV, ns
 
-from threeportal.constants import F_PI, G_FERMI, M_MUON, M_PI0, M_PI_PLUS, V_UD, hbar
+from threeportal.constants import (
+    F_PI,
+    G_FERMI,
+    M_C12_NUCLEUS,
+    M_MUON,
+    M_PI0,
+    M_PI_PLUS,
+    V_UD,
+    hbar,
+)
 from threeportal.physics.hnl_standard import width_nu_pi0
 
 
@@ -30,3 +39,9 @@ def test_nu_pi0_opens_at_the_neutral_pion_mass():
     assert M_PI_PLUS - M_PI0 == pytest.approx(4.5936 * MeV, rel=1e-4)
     width = width_nu_pi0(137.0 * MeV, 0.0, 1e-6, 0.0)
     assert width > 0.0
+
+
+def test_carbon_12_nuclear_mass():
+    """12 u minus six electrons plus their ~1 keV binding: 11174.864 MeV (AME 2016/CODATA).
+    The atomic mass (12 u = 11177.929 MeV) differs by 3 MeV, 3e-4 relative."""
+    assert M_C12_NUCLEUS == pytest.approx(11174.864 * MeV, rel=1e-6)
