@@ -129,7 +129,7 @@ def _child(src: Path, files: list[str], log: Path, timeout: float) -> None:
 
         signal.alarm(int(timeout))
         sys.path.insert(0, str(src))
-        os.chdir(ROOT)
+        os.chdir(src.parent)  # the worker's frozen copy of tests/
         code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", *files]))
     except BaseException:  # never return into the parent's code
         import traceback
@@ -154,8 +154,12 @@ def _status(wait_status: int) -> str:
 
 
 def _copy_tree(workdir: Path) -> Path:
+    """Copy src/, tests/ and pyproject.toml: the run sees the tests as they were at its start."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     src = workdir / "src"
-    shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(ROOT / "src", src, ignore=ignore)
+    shutil.copytree(ROOT / "tests", workdir / "tests", ignore=ignore)
+    shutil.copy2(ROOT / "pyproject.toml", workdir / "pyproject.toml")
     return src
 
 
