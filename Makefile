@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test faults lint fig3 fig3-paper dark-photon bench bench-large clean
+.PHONY: install test faults lint fig3 fig3-paper dark-photon bench bench-large clean mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ bench: $(STAMP)
 # A 10000 x 10000 scan on a dask LocalCluster of 2 workers (tens of minutes; not in `test`).
 bench-large: $(STAMP)
 	$(BIN)/python benchmarks/large.py
+
+# Mutation campaign (issue 17), not part of `make test`: ~100 single realistic bugs, each run
+# against the tests of the mutated module on a copy of src/; writes tests/mutation/results.json.
+mutation: $(STAMP)
+	$(BIN)/python tests/mutation/run.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
