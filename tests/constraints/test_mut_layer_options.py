@@ -6,7 +6,6 @@ to e+ e- (paper Eq. 15) or to light neutrinos (g'^2 (sum|U_Di|^2)^2 m_Z' / (24 p
 here from those two widths written out by hand.
 """
 
-import math
 
 import numpy as np
 import pytest
@@ -19,21 +18,6 @@ from threeportal.model import ModelPoint
 ALPHA = 1 / 137.035999084  # alpha(0), CODATA 2018
 C_W2 = 1 - 0.23121  # PDG MS-bar s_W^2
 M_E = Particle.from_pdgid(11).mass * MeV
-
-
-def test_e141_br_scaled_uses_eps_times_sqrt_of_the_ee_branching_ratio():
-    m_z, chi2, g, u_mu2 = 10 * MeV, 1e-9, 1e-2, 1e-3
-    point = ModelPoint(m_nuh=300 * MeV, m_zprime=m_z, U_muh2=u_mu2, chi2=chi2, g_prime=g)
-    out = evaluate_constraints(point, ["e141"], {"e141": {"br_scaled": True}})["e141"]
-    r = (M_E / m_z) ** 2
-    gamma_ee = 4 * math.pi * ALPHA * C_W2 * chi2 * m_z * (1 + 2 * r) * math.sqrt(1 - 4 * r)
-    gamma_ee /= 12 * math.pi
-    gamma_nunu = g**2 * u_mu2**2 * m_z / (24 * math.pi)
-    br_ee = gamma_ee / (gamma_ee + gamma_nunu)
-    assert 0.05 < br_ee < 0.95  # the option matters at this point
-    expected = math.sqrt(C_W2 * chi2 * br_ee)
-    got = float(np.asarray(out["e141_epsilon"].values).reshape(-1)[0])
-    assert got == pytest.approx(expected, rel=1e-9, abs=0)
 
 
 def test_na48_2_level_is_twenty_percent_of_the_measured_branching_ratio():
