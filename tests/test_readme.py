@@ -24,6 +24,10 @@ SKIPPED = {
     "dask scheduler": "starts a network service (a dask cluster)",
     "dask worker": "starts a network service (a dask cluster)",
     "threeportal scan fig3-left -o results/left-dask.h5": "needs the dask cluster above",
+    "make dark-photon": "a Makefile target of this repository (its workflow is tested in "
+    "tests/plotting/test_dark_photon_plot.py)",
+    "make fig4": "a Makefile target of this repository (the kinematics command it runs is the "
+    "next README example)",
 }
 #: Make targets and what they run once the venv exists (see the Makefile).
 MAKE = {"make fig3": "threeportal fig3 --outdir figures"}

@@ -6,7 +6,6 @@ to e+ e- (paper Eq. 15) or to light neutrinos (g'^2 (sum|U_Di|^2)^2 m_Z' / (24 p
 here from those two widths written out by hand.
 """
 
-
 import numpy as np
 import pytest
 from hepunits import MeV

@@ -27,6 +27,8 @@ pytestmark = pytest.mark.faults
 CODES = [errno.ENOSPC, errno.EFBIG, errno.EROFS, errno.EACCES]
 #: One code per site in the fast form, every code at every site in the long form.
 SOME = CODES if LONG else [errno.ENOSPC]
+#: `threeportal scan` of the result's own card (a cache hit) before `-o RESULT --refine N`.
+REFINE = ("scan", "fig3-left", *(a for g in GRID for a in ("--set", g)), "-o")
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str]:
@@ -57,8 +59,9 @@ def leftovers(directory: Path) -> list[str]:
 
 @pytest.mark.parametrize("code", CODES if LONG else [errno.EFBIG, errno.EACCES])
 def test_update_open_fails(code, result, monkeypatch, capsys):
-    """An in-place update (here: storing contours before an export) cannot open the result
-    for writing: one line naming it, and the result stays byte for byte as it was."""
+    """An in-place update (here: refining a complete result, `scan --refine 1`) cannot open
+    the result for writing: one line naming it, and the result stays byte for byte as it
+    was."""
     real = update.open_h5
 
     def open_h5(path, mode="r", **kwargs):
@@ -68,7 +71,7 @@ def test_update_open_fails(code, result, monkeypatch, capsys):
 
     monkeypatch.setattr(update, "open_h5", open_h5)
     before = result.read_bytes()
-    got, err = run(capsys, "export", result, "--format", "csv", "-q")
+    got, err = run(capsys, *REFINE, result, "--refine", "1", "-q")
     assert_one_line(got, err, result, code)
     assert result.read_bytes() == before
     assert leftovers(result.parent) == []
@@ -76,15 +79,15 @@ def test_update_open_fails(code, result, monkeypatch, capsys):
 
 @pytest.mark.parametrize("code", SOME)
 def test_contours_store_fails(code, result, monkeypatch, capsys):
-    """A write fails half-way through the in-place contour group: one line, the half-written
-    group is dropped and every stored field reads back as before."""
+    """A write fails half-way through the in-place /refined group (`scan --refine 1`): one
+    line, the half-written group is dropped and every stored field reads back as before."""
     fields = {name: values.copy() for name, values in load(result).fields.items()}
 
     def create_dataset(self, name, *args, **kwargs):
         raise OSError(code, os.strerror(code), str(result))
 
     monkeypatch.setattr(h5py.Group, "create_dataset", create_dataset)
-    got, err = run(capsys, "export", result, "--format", "csv", "-q")
+    got, err = run(capsys, *REFINE, result, "--refine", "1", "-q")
     monkeypatch.undo()
     assert_one_line(got, err, result, code)
     again = load(result)

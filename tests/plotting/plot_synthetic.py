@@ -70,6 +70,7 @@ def write_result(
                     "kind": "mask",
                     "layer": attrs.get("layer", ""),
                     "description": attrs.get("description", name),
+                    **{k: v for k, v in attrs.items() if k.startswith("region_")},
                 }
             )
     return path
@@ -125,6 +126,11 @@ scale = "log"
 }
 
 
+def _region(field: str, level: float) -> dict[str, Any]:
+    """The attributes a scan writes on a mask that is ``field > level`` (see the engine)."""
+    return {"region_field": field, "region_level": level, "region_side": "above"}
+
+
 def write_fig3_like(path: Path, panel: str = "left", n: int = 60) -> Path:
     """A result shaped like one panel of Fig. 3 (every layer present)."""
     u2 = np.geomspace(1e-10, 1e-2, n)
@@ -176,17 +182,26 @@ def write_fig3_like(path: Path, panel: str = "left", n: int = 60) -> Path:
         fields[f"peak_search_{k}_limit_U2"] = (limit, attrs)
         fields[f"peak_search_{k}_surviving_fraction"] = (surviving, attrs)
         masks[f"peak_search_{k}_domain"] = (domain, {"layer": "peak_search"})
-        masks[f"peak_search_{k}_excluded"] = ((ratio > 1) & domain, {"layer": "peak_search"})
+        masks[f"peak_search_{k}_excluded"] = (
+            (ratio > 1) & domain,
+            {"layer": "peak_search", **_region(f"peak_search_{k}_ratio", 1.0)},
+        )
         masks[f"peak_search_{k}_original_excluded"] = (
             (original > 1) & domain,
-            {"layer": "peak_search"},
+            {"layer": "peak_search", **_region(f"peak_search_{k}_original_ratio", 1.0)},
         )
     br = full(np.where(m_z > 140.0, 1e-1 * U * phase * (m_h / 300.0), 0.0))
     fields["na48_2_br_signal"] = (br, {"layer": "na48_2", "levels": [0.2 * 7.81e-8]})
-    masks["na48_2_excluded"] = (br > 0.2 * 7.81e-8, {"layer": "na48_2"})
+    masks["na48_2_excluded"] = (
+        br > 0.2 * 7.81e-8,
+        {"layer": "na48_2", **_region("na48_2_br_signal", 0.2 * 7.81e-8)},
+    )
     up = full(U / 3e-6 * (30.0 / (m_z + 10.0)) ** 2 * (1.0 + 0.0 * m_h))
     fields["upscattering_ratio_to_nue"] = (up, {"layer": "upscattering", "levels": [1.0]})
-    masks["upscattering_dominates"] = (up > 1, {"layer": "upscattering"})
+    masks["upscattering_dominates"] = (
+        up > 1,
+        {"layer": "upscattering", **_region("upscattering_ratio_to_nue", 1.0)},
+    )
     fields["e141_epsilon"] = (full(8.8e-5), {"layer": "e141"})
     masks["e141_excluded"] = (full((m_z > 1.5) & (m_z < 9.0)) > 0.5, {"layer": "e141"})
     lt = {"layer": "lifetimes", "units": "ps", "levels": [1.0, 10.0, 100.0]}

@@ -77,7 +77,8 @@ def test_region_below_and_outside_its_domain() -> None:
 
 
 def test_mask_is_contoured_from_its_declared_field(tmp_path: Path) -> None:
-    """na48_2 declares its BR field (level: the field's own); the stored mask is ignored."""
+    """na48_2's mask names its BR field and level (as the scan stores them from the layer's
+    declaration); the stored 0/1 mask is ignored."""
     br = _power_law() * 1.6e-8
     domain = np.broadcast_to(X[None, :] > 140.0, br.shape)
     path = _result(
@@ -85,7 +86,15 @@ def test_mask_is_contoured_from_its_declared_field(tmp_path: Path) -> None:
         {"na48_2_br_signal": (br, {"layer": "na48_2", "levels": [1.6e-8], "domain": "d"})},
         {
             "d": (domain, {"layer": "na48_2"}),
-            "na48_2_excluded": (np.zeros_like(domain), {"layer": "na48_2"}),  # all False
+            "na48_2_excluded": (  # all False
+                np.zeros_like(domain),
+                {
+                    "layer": "na48_2",
+                    "region_field": "na48_2_br_signal",
+                    "region_level": 1.6e-8,
+                    "region_side": "above",
+                },
+            ),
         },
     )
     res = load(path)
@@ -191,7 +200,17 @@ def test_comparison_overlays_both_prescriptions(tmp_path: Path, synthetic_left, 
     weaker = _result(
         tmp_path,
         {"upscattering_ratio_to_nue": (_power_law() / 3.0, {"layer": "upscattering"})},
-        {"upscattering_dominates": (np.zeros((N, N), bool), {"layer": "upscattering"})},
+        {
+            "upscattering_dominates": (
+                np.zeros((N, N), bool),
+                {
+                    "layer": "upscattering",
+                    "region_field": "upscattering_ratio_to_nue",
+                    "region_level": 1.0,
+                    "region_side": "above",
+                },
+            )
+        },
         "paper-right.h5",
     )
     with figure_style():

@@ -83,10 +83,13 @@ def _direct(card):
     direct = evaluate_constraints(model, card.constraints, card.options, Inputs(card.inputs))
     fields, masks = {}, {}
     for layer in direct.values():
+        # a field that defines a region (a mask's region_field) is drawn like a curve
+        defining = {getattr(item, "region_field", None) for item in layer.values()}
         for name, item in layer.items():
             values = np.broadcast_to(item.values, model.shape).T
             if hasattr(item, "units"):
-                fields[name] = (np.asarray(values, dtype=np.float64), item.levels)
+                levels = item.levels or ((1.0,) if name in defining else ())
+                fields[name] = (np.asarray(values, dtype=np.float64), levels)
                 if item.domain is not None:
                     masks[f"{name}_domain"] = np.broadcast_to(item.domain, model.shape).T
             else:
