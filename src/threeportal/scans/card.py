@@ -129,6 +129,8 @@ class Card:
         self._validate(dict(data), default_name)
         self.text = to_toml(self.data)
         identity = {k: v for k, v in self.data.items() if k not in COSMETIC_SECTIONS}
+        if self.data.get("output", {}).get("diagnostics"):  # changes what the file holds
+            identity["stored"] = {"diagnostics": True}
         self.sha256 = hashlib.sha256(to_toml(identity).encode()).hexdigest()
 
     # construction ---------------------------------------------------------------------
