@@ -24,7 +24,8 @@ from threeportal.plotting import (
     figure_style,
     panel_figure,
 )
-from threeportal.plotting.panels import _MIN_VISIBLE, _off_frame_pieces, _visible_length
+from threeportal.plotting.frame import off_frame_pieces, visible_length
+from threeportal.plotting.panels import _MIN_VISIBLE
 from threeportal.plotting.styles import PANEL_LABELS
 from threeportal.scans import load
 
@@ -128,7 +129,7 @@ def test_every_layer_is_labelled(synthetic_left: Path, synthetic_right: Path) ->
         symbols = {"lifetime_nuh_ps": r"$\tau_{\nu_h}$", "lifetime_zprime_ps": r"$\tau_{Z'}$"}
         ax = fig.axes[0]
         for contour in extract_contours(path, names=symbols):
-            visible = _visible_length(ax, [p.xy for p in _off_frame_pieces(ax, contour.pieces)])
+            visible = visible_length(ax, [p.xy for p in off_frame_pieces(ax, contour.pieces)])
             if visible <= _MIN_VISIBLE * ax.get_window_extent().width:
                 continue
             symbol, level = symbols[contour.source], f"{contour.level:g}"

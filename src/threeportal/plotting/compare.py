@@ -28,7 +28,8 @@ from matplotlib.lines import Line2D
 from ._result import PlottingError, ResultLike, open_result
 from .annotations import Z, parameter_text
 from .contours import Contour, result_contours
-from .panels import _off_frame_pieces, _plan, _set_axes
+from .frame import off_frame_pieces
+from .panels import _plan, _set_axes
 from .styles import PANEL_LABELS
 
 __all__ = ["comparison_figure", "draw_comparison"]
@@ -55,7 +56,7 @@ def _outlines(
         else:  # lifetimes and published bounds are the same in both: left out
             continue
         entry = out.setdefault(item.layer, (colour, []))
-        entry[1].extend(np.asarray(p.xy, dtype=float) for p in _off_frame_pieces(ax, pieces))
+        entry[1].extend(np.asarray(p.xy, dtype=float) for p in off_frame_pieces(ax, pieces))
     return out
 
 

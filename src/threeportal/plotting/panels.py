@@ -46,6 +46,7 @@ from ._result import ResultLike, card_table, open_result
 from .annotations import Z, draw_legend, draw_note, parameter_text
 from .contours import Contour, Piece, extract_lines, result_contours
 from .dark_photon import DARK_PHOTON_LAYER, draw_dark_photon_limits
+from .frame import off_frame, off_frame_pieces, visible_length
 from .labels import Raster, label_lines, place_text
 from .regions import region_definition
 from .styles import (
@@ -78,25 +79,11 @@ def _edges(res: ResultLike, source: str, by_source: Mapping[str, list[Contour]])
     level (never the frame or the field's domain boundary); None for a plain mask."""
     definition = region_definition(res, source)
     if definition is None:  # a plain mask: its polygons, less what runs along the frame
-        return _off_frame(res, by_source[source][0].pieces)
+        return off_frame(res, by_source[source][0].pieces)
     for contour in by_source.get(definition.field, []):
         if math.isclose(contour.level, definition.level, rel_tol=1e-9):
             return list(contour.pieces)
     return _field_lines(res, definition.field, definition.level)
-
-
-def _off_frame(res: ResultLike, pieces: Sequence[Piece]) -> list[Piece]:
-    """Region boundaries with the points on the scan frame removed (NaN breaks the line)."""
-    out = []
-    for piece in pieces:
-        xy = np.array(piece.xy, dtype=float)
-        on = np.zeros(len(xy), dtype=bool)
-        for column, axis in ((0, res.x), (1, res.y)):
-            for end in (float(axis[0]), float(axis[-1])):
-                on |= np.isclose(xy[:, column], end, rtol=1e-9, atol=0.0)
-        xy[on] = np.nan
-        out.append(Piece(xy, False))
-    return out
 
 
 def _field_lines(res: ResultLike, field: str, level: float) -> list[Piece]:
@@ -358,7 +345,7 @@ def _draw_edges(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
         if path is not _region_path_of(canvas, key)
     ]
     st = item.style
-    for piece in _off_frame_pieces(ax, item.edges or []):
+    for piece in off_frame_pieces(ax, item.edges or []):
         xy = np.array(piece.xy, dtype=float)
         if others and len(xy):
             display = ax.transData.transform(xy)
@@ -388,50 +375,10 @@ def _region_path_of(canvas: _Canvas, key: int) -> MplPath | None:
     return None
 
 
-#: Distance from the frame (points) within which a line is indistinguishable from it: such
-#: stretches (a curve running along a threshold at the edge of the plane) are not drawn.
-_FRAME_PT = 3.0
-
-
-def _keep_crossings(pts: Any, keep: Any, longest: float) -> None:
-    """Keep (in place) the runs near the frame shorter than ``longest`` px: a line that
-    crosses the frame ends on it; only a line running along the frame is left out."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], (~keep).astype(int), [0]])))
-    for start, stop in zip(edges[::2], edges[1::2], strict=True):
-        run = pts[max(start - 1, 0) : stop + 1]
-        if np.hypot(*np.diff(run, axis=0).T).sum() <= longest:
-            keep[start:stop] = True
-
-
-def _off_frame_pieces(ax: Axes, pieces: Sequence[Piece]) -> tuple[Piece, ...]:
-    """The stretches of lines further than :data:`_FRAME_PT` from every side of the axes."""
-    box = ax.get_window_extent()
-    near = _FRAME_PT * ax.figure.dpi / 72.0
-    out = []
-    for piece in pieces:
-        xy = np.asarray(piece.xy, dtype=float)
-        pts = ax.transData.transform(xy)
-        keep = (
-            (np.abs(pts[:, 0] - box.x0) > near)
-            & (np.abs(pts[:, 0] - box.x1) > near)
-            & (np.abs(pts[:, 1] - box.y0) > near)
-            & (np.abs(pts[:, 1] - box.y1) > near)
-        ) | ~np.isfinite(pts).all(axis=1)
-        _keep_crossings(pts, keep, 3.0 * near)
-        if keep.all():
-            out.append(piece)
-            continue
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(int), [0]])))
-        for start, stop in zip(edges[::2], edges[1::2], strict=True):
-            if stop - start >= 2:
-                out.append(Piece(xy[start:stop], False))
-    return tuple(out)
-
-
 def _draw_line(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
     """Draw the levels of a line item as one contour set (stretches along the frame left out)."""
     item.contours = [
-        dataclasses.replace(c, pieces=_off_frame_pieces(ax, c.pieces)) for c in item.contours
+        dataclasses.replace(c, pieces=off_frame_pieces(ax, c.pieces)) for c in item.contours
     ]
     if not any(c.pieces for c in item.contours):
         return
@@ -451,24 +398,6 @@ def _draw_line(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
     canvas.outlines.extend(
         (key, np.asarray(p.xy, dtype=float)) for c in item.contours for p in c.pieces
     )
-
-
-def _visible_length(ax: Axes, pieces: Sequence[Any]) -> float:
-    """Length of a line inside the axes, display pixels."""
-    box = ax.get_window_extent()
-    total = 0.0
-    for xy in pieces:
-        pts = ax.transData.transform(np.asarray(xy, dtype=float))
-        inside = (
-            np.isfinite(pts).all(axis=1)
-            & (pts[:, 0] >= box.x0 - 0.5)
-            & (pts[:, 0] <= box.x1 + 0.5)
-            & (pts[:, 1] >= box.y0 - 0.5)
-            & (pts[:, 1] <= box.y1 + 0.5)
-        )
-        both = inside[1:] & inside[:-1]
-        total += float(np.hypot(*np.diff(pts, axis=0)[both].T).sum())
-    return total
 
 
 #: A line shorter than this fraction of the axes' width inside the axes is not on the panel:
@@ -492,7 +421,7 @@ def _label_lines(ax: Axes, raster: Raster, canvas: _Canvas, fontsize: float, reg
             pieces = {
                 c.level: [p.xy for p in c.pieces]
                 for c in item.contours
-                if c.level in formats and _visible_length(ax, [p.xy for p in c.pieces]) > shortest
+                if c.level in formats and visible_length(ax, [p.xy for p in c.pieces]) > shortest
             }
             ls = _line_style(item)
             color = "black" if role == "curve" else ls["color"]
