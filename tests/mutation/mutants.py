@@ -156,7 +156,7 @@ MUTANTS: list[tuple[str, str, str, str]] = [
      "nu e: sign of the g_L g_R interference term"),
     (_SCAT, "- m2 / (16.0 * M * M * E * E))", "+ m2 / (16.0 * M * M * E * E))",
      "upscattering bracket: sign of the m^2 X / 16 M^2 E^2 term"),
-    (_SCAT, "(5.0 * r_charge**2 - 7.0 * math.pi**2 * a**2) / 3.0",
+    ("physics/form_factor.py", "(5.0 * r_charge**2 - 7.0 * math.pi**2 * a**2) / 3.0",
      "(5.0 * r_charge**2 - 7.0 * a**2) / 3.0", "Fermi radius: pi^2 dropped"),
     (_SCAT, "* C_W**2\n        * np.asarray(chi2, dtype=float)",
      "* np.asarray(chi2, dtype=float)", "upscattering coupling: c_W^2 dropped"),
