@@ -141,7 +141,7 @@ MUTANTS: list[tuple[str, str, str, str]] = [
     (_HNL, "cc_phase_space_integral(M_MUON / unique, M_ELECTRON / unique)",
      "cc_phase_space_integral(M_MUON / unique, M_MUON / unique)",
      "nu_h -> mu e nu: m_mu for m_e"),
-    (_HNL, "_N_GAUSS: Final[int] = 48", "_N_GAUSS: Final[int] = 4",
+    ("physics/hnl_phase_space.py", "_N_GAUSS: Final[int] = 48", "_N_GAUSS: Final[int] = 4",
      "Gauss-Legendre order too low (4 nodes)"),
     (_HNL, "_G2_OVER_192PI3 * m**5 * u2\n", "_G2_OVER_192PI3 * m**5 * u2 * 2.0\n",
      "nu_h -> 3 nu: factor 2"),
