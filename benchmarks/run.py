@@ -2,12 +2,13 @@
 
 Measures, in one run on this machine, and writes ``benchmarks/results.json``:
 (a) grid points per second for all Fig. 3 layers at 100^2, 300^2 and 1000^2, one worker;
-(b) the ratio against a naive baseline written here (a Python loop over grid points, with
+(b) what the recast dark-photon limits add to the other layers (issue 11);
+(c) the ratio against a naive baseline written here (a Python loop over grid points, with
     ``scipy.integrate.quad`` for the upscattering integral and scalar formulas for the
     rest), both on the 100 x 100 grid;
-(c) the speed-up of a 1000 x 1000 scan with 2 workers over 1 worker;
-(d) the peak resident memory of this process;
-(e) the scaling of the scan engine (issue 12, :mod:`scaling`): default against hand-tuned
+(d) the speed-up of a 1000 x 1000 scan with 2 workers over 1 worker;
+(e) the peak resident memory of this process;
+(f) the scaling of the scan engine (issue 12, :mod:`scaling`): default against hand-tuned
     settings at 1000^2, two workers against one at 2000^2 in both decay modes, peak memory
     (scan process and workers), file size and cost per point at 4000^2, and ``fig3`` from
     cold results and with results in place (the plot phase).
@@ -54,6 +55,17 @@ def left_panel(n: int) -> ModelPoint:
     )
 
 
+def right_panel(n: int) -> ModelPoint:
+    """The fig3-right plane on an n x n grid."""
+    return ModelPoint(
+        m_nuh=300.0 * MeV,
+        m_zprime=np.geomspace(1.0, 300.0, n).reshape(1, -1) * MeV,
+        U_muh2=np.geomspace(3e-12, 1e-2, n).reshape(-1, 1),
+        chi2=1e-8,
+        v_phi=266.67 * MeV,
+    )
+
+
 def best_time(func, repeat: int) -> float:
     """Smallest wall time of ``repeat`` calls (the least disturbed by other load)."""
     times = []
@@ -68,6 +80,24 @@ def vectorised_rate(n: int, inputs: Inputs) -> float:
     model = left_panel(n)
     seconds = best_time(lambda: evaluate_constraints(model, inputs=inputs), 3)
     return n * n / seconds
+
+
+def recast_cost(n: int, inputs: Inputs) -> dict[str, float]:
+    """What the dark_photon_limits layer (all shipped limits) adds to the other layers.
+
+    Wall time of all layers but the recast, and of all layers, at their default options on the
+    fig3-left and fig3-right planes; the ratio (added / others) must stay below 1 (issue 11).
+    """
+    others = [name for name in REGISTRY if name != "dark_photon_limits"]
+    out = {}
+    for label, plane in (("left", left_panel), ("right", right_panel)):
+        model = plane(n)
+        alone = best_time(lambda m=model: evaluate_constraints(m, others, inputs=inputs), 3)
+        every = best_time(lambda m=model: evaluate_constraints(m, inputs=inputs), 3)
+        out[f"{label}_others_seconds"] = alone
+        out[f"{label}_added_seconds"] = every - alone
+        out[f"{label}_ratio"] = (every - alone) / alone
+    return out
 
 
 def naive_rate(n: int, inputs: Inputs) -> float:
@@ -174,6 +204,14 @@ def main() -> int:
         results["points_per_second"][str(n)] = rate
         print(
             f"  {n:>4} x {n:<4} one worker: {rate:12.3e} points/s ({n * n / rate:.3f} s per grid)"
+        )
+    recast = recast_cost(1000 // scale, inputs)
+    results[f"dark_photon_limits_cost_{1000 // scale}"] = recast
+    for label in ("left", "right"):
+        print(
+            f"  recast dark-photon limits, fig3-{label} plane {1000 // scale}^2: add "
+            f"{recast[f'{label}_added_seconds']:.2f} s to {recast[f'{label}_others_seconds']:.2f} s"
+            f" of the other layers (ratio {recast[f'{label}_ratio']:.2f})"
         )
     naive = naive_rate(100 // scale, inputs)
     results["naive_points_per_second_100"] = naive

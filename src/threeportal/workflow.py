@@ -109,7 +109,7 @@ def fig3(
     list of Path
         The figure files written.
     """
-    from .plotting import figure_style, panels_figure, save_figure
+    from .plotting import figure_style, panels_figure, save_panels
 
     loaded = _scans(cards, Path(results), jobs, force, progress)
     outdir = Path(outdir)
@@ -123,9 +123,7 @@ def fig3(
             tags=("(a)", "(b)"),
         )
         _log.info("writing %s.png and .pdf", outdir / stem)
-        written = save_figure(fig, outdir / stem)
-        for k, name in enumerate(cards):
-            written += save_figure(fig, outdir / name, panel=k)
+        written = save_panels(fig, outdir / stem, [outdir / name for name in cards])
     _log.info("plotted in %.1f s", time.perf_counter() - start)
     return written
 

@@ -106,3 +106,47 @@ def test_plot_command(synthetic_right: Path, tmp_path: Path, cli) -> None:
         cli(["plot", str(synthetic_right), "-o", str(tmp_path / "x.gif")])
     with pytest.raises(PlottingError, match="style: 'no-such-style' is not a valid"):
         cli(["plot", str(synthetic_right), "-o", str(svg), "--style", "no-such-style"])
+
+
+def test_save_panels_gives_the_files_of_save_figure(synthetic_left, synthetic_right, tmp_path):
+    """The fast path (one PNG rendering cropped, panel PDFs in a forked copy) against the
+    plain one: the same PDF bytes, the same whole PNG, and panels that are its columns (a
+    separate rendering of a panel differs only by the phase of hatch lines), tags only on
+    the whole figure."""
+    from threeportal.plotting import save_figure, save_panels
+
+    fast, plain = tmp_path / "fast", tmp_path / "plain"
+    fast.mkdir()
+    plain.mkdir()
+    with figure_style():
+        fig = panels_figure([synthetic_left, synthetic_right], tags=("(a)", "(b)"))
+        written = save_panels(fig, fast / "fig", [fast / "left", fast / "right"])
+        save_figure(fig, plain / "fig")
+        for k, name in enumerate(("left", "right")):
+            save_figure(fig, plain / name, panel=k)
+    assert sorted(p.name for p in written) == sorted(p.name for p in plain.iterdir())
+    for name in ("fig", "left", "right"):
+        assert (fast / f"{name}.pdf").read_bytes() == (plain / f"{name}.pdf").read_bytes()
+    whole = matplotlib.image.imread(fast / "fig.png")
+    assert (whole == matplotlib.image.imread(plain / "fig.png")).all()
+    width = whole.shape[1] // 2
+    tag_band = 40  # rows holding the tags "(a)" and "(b)", drawn on the whole figure only
+    for k, name in enumerate(("left", "right")):
+        panel = matplotlib.image.imread(fast / f"{name}.png")
+        assert panel.shape == (whole.shape[0], width, 4)
+        assert (panel[tag_band:] == whole[tag_band:, k * width : (k + 1) * width]).all()
+        assert (panel[:tag_band, :40, :3] > 0.99).all()  # no tag on a panel
+        assert (whole[:tag_band, k * width : k * width + 40, :3] < 0.5).any()  # tag on the whole
+
+
+def test_save_panels_reports_a_panel_that_fails_in_the_forked_copy(
+    synthetic_left, synthetic_right, tmp_path
+):
+    from threeportal.plotting import save_panels
+
+    missing = tmp_path / "no-such-directory" / "right"  # the panel's PDF cannot be written
+    with figure_style():
+        fig = panels_figure([synthetic_left, synthetic_right])
+        with pytest.raises(PlottingError, match=r"writing a figure failed: .*no-such-directory"):
+            save_panels(fig, tmp_path / "fig", [tmp_path / "left", missing], formats=("pdf",))
+    assert (tmp_path / "fig.pdf").read_bytes().startswith(b"%PDF")  # written by this process

@@ -25,7 +25,7 @@ from .contours import (
     store_contours,
 )
 from .export import FORMATS, export_contours, read_csv, read_json
-from .figures import PANEL_SIZE, panel_figure, panels_figure, save_figure
+from .figures import PANEL_SIZE, panel_figure, panels_figure, save_figure, save_panels
 from .panels import draw_result
 from .styles import PAPER_RC, figure_style
 
@@ -52,5 +52,6 @@ __all__ = [
     "read_csv",
     "read_json",
     "save_figure",
+    "save_panels",
     "store_contours",
 ]
