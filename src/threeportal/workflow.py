@@ -124,7 +124,8 @@ def fig3(
         )
         _log.info("writing %s.png and .pdf", outdir / stem)
         written = save_panels(fig, outdir / stem, [outdir / name for name in cards])
-    _log.info("plotted in %.1f s", time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    _log.info("plotted in %.1f s", seconds, extra={"plot_seconds": seconds})
     return written
 
 
