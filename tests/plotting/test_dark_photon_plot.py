@@ -195,3 +195,38 @@ def test_a_users_limit_is_drawn_from_its_own_files_or_its_stored_description(
     outline = recast_outlines(lost)[0]
     assert (outline.experiment, outline.citation) == ("MYEXP", "MYEXP, INSPIRE Me:2024abc")
     assert _drawn(draw_dark_photon_limits(_axes(), lost)) == ["MINE"]
+
+
+def test_panel_labels_do_not_cover_the_recast_labels_or_outlines(tmp_path: Path) -> None:
+    """On the fig3-right plane every text label sits clear of every other and of the recast
+    outlines (the rescaled peak-search label once lay across the beam-dump names)."""
+    from threeportal.scans import load_card, run_scan
+
+    card = load_card("fig3-right", ["axes.x.n=60", "axes.y.n=60"])
+    path = run_scan(card, output=tmp_path / "right.h5", jobs=1)
+    ax = _axes()
+    artists = draw_result(ax, path)
+    renderer = ax.figure.canvas.get_renderer()
+    texts = list(  # each once: clabel's texts are also listed with their contour set
+        {id(a): a for a in artists if a.__class__.__name__ == "Text" and a.get_visible()}.values()
+    )
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    assert len(boxes) >= 5
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1 :]:
+            assert not a.overlaps(b), (texts[k].get_text(), a, b)
+    recast_names = {
+        a.get_text()
+        for a in draw_dark_photon_limits(_axes(), load(path))
+        if a.__class__.__name__ == "Text"
+    }
+    outlines = [a for a in artists if isinstance(a, LineCollection)]
+    for text, box in zip(texts, boxes, strict=True):
+        if text.get_text() in recast_names:
+            continue  # a recast label sits inside its own outlines
+        core = box.shrunk(0.9, 0.9)  # a line may graze the margin
+        for lines in outlines:
+            for segment in lines.get_segments():
+                x, y = ax.transData.transform(np.asarray(segment)).T
+                inside = (x > core.x0) & (x < core.x1) & (y > core.y0) & (y < core.y1)
+                assert not inside.any(), (text.get_text(), lines.get_gid())

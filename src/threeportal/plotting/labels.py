@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.contour import ContourSet
 from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
@@ -114,6 +115,22 @@ class Raster:
         i, j = self.rotated_cells(np.reshape(centre, (1, 2)), np.array([angle]), width, height)
         inside = (i >= 0) & (i < self.ny) & (j >= 0) & (j < self.nx)
         self.taken[i[inside], j[inside]] = True
+
+    def add_drawn(self, artists: Iterable[Any], first_key: int) -> list[int]:
+        """Make artists drawn by other means obstacles: texts mark their boxes as taken, line
+        collections (data coordinates) become lines under keys ``first_key, first_key - 1,
+        ...``, which are returned (for :meth:`obstacles`' ``exclude``)."""
+        keys = []
+        for artist in artists:
+            if isinstance(artist, Text) and artist.get_visible():
+                self.mark(artist.get_window_extent(self.renderer))
+            elif isinstance(artist, LineCollection):
+                key = first_key - len(keys)
+                keys.append(key)
+                self.lines[key] = self.empty()
+                for segment in artist.get_segments():
+                    self.add_line(key, np.asarray(segment, dtype=float))
+        return keys
 
     def obstacles(self, exclude: Iterable[int] = (), margin: float = 2.0) -> NDArray[np.bool_]:
         """Lines (grown by ``margin`` pixels) and taken cells."""

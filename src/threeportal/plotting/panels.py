@@ -255,9 +255,10 @@ def draw_result(
     items = _plan(res, contours, _styles(res, style))
     _set_axes(ax, res)
     canvas = _Canvas()
-    canvas.artists += draw_dark_photon_limits(
+    recast = draw_dark_photon_limits(
         ax, res, contours=contours, handles=canvas.handles, fontsize=fontsize - 1
     )
+    canvas.artists += recast
     for key, item in enumerate(items):
         if item.role == "region":
             _draw_region(ax, canvas, key, item)
@@ -269,6 +270,8 @@ def draw_result(
     raster = Raster(ax)
     for key, xy in canvas.outlines:
         raster.add_line(key, xy)
+    # the recast limits' labels and outlines (region edges, which a last-resort label crosses)
+    canvas.region_keys[DARK_PHOTON_LAYER] = raster.add_drawn(recast, first_key=-1)
     regions = np.logical_or.reduce(
         [raster.inside(path) for paths in canvas.regions.values() for path in paths]
         + [raster.empty()]
@@ -464,7 +467,8 @@ def _label_region(
     insides: Mapping[str, Any],
     fontsize: float,
 ) -> None:
-    """Place one region's label: pinned, else inside it where nothing else is, else legend."""
+    """Place one region's label: pinned, else inside it where nothing else is, else in the
+    legend (its shortest form: the legend is narrow)."""
     st = canvas.region_styles[layer]
     text = ax.text(
         0.5,
@@ -498,4 +502,4 @@ def _label_region(
     else:
         text.remove()
         patch_style = {k: st[k] for k in ("facecolor", "edgecolor", "alpha") if k in st}
-        canvas.handles.append((Patch(**patch_style), labels[0].replace("\n", " ")))
+        canvas.handles.append((Patch(**patch_style), labels[-1].replace("\n", " ")))
