@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -320,63 +320,55 @@ def extract_contours(
         :func:`read_contours` returns them in).
     """
     res = open_result(result)
-    wanted = None if names is None else set(names)
-    if wanted is not None:
-        unknown = wanted - set(res.fields) - set(res.masks)
-        if unknown:
-            raise PlottingError(
-                f"no field or mask named {', '.join(sorted(unknown))} in the result; "
-                f"available: {', '.join(sorted([*res.fields, *res.masks]))}"
-            )
-    common = {
-        "x_name": res.x_name,
-        "y_name": res.y_name,
-        "x_units": res.x_units,
-        "y_units": res.y_units,
-    }
+    wanted = set(res.fields) | set(res.masks) if names is None else set(names)
+    unknown = wanted - set(res.fields) - set(res.masks)
+    if unknown:
+        raise PlottingError(
+            f"no field or mask named {', '.join(sorted(unknown))} in the result; "
+            f"available: {', '.join(sorted([*res.fields, *res.masks]))}"
+        )
     grids = _Grids(res)
     out = []
-    for name in sorted(res.fields):
-        if wanted is not None and name not in wanted:
-            continue
+    for name in sorted(wanted & set(res.fields)):
         attrs = res.field_attrs.get(name, {})
         for index, level in enumerate(_levels(attrs)):
             pieces = grids.get(name, index).lines(level)
-            out.append(
-                Contour(
-                    name,
-                    "line",
-                    level,
-                    index,
-                    tuple(pieces),
-                    layer=str(attrs.get("layer", "")),
-                    units=str(attrs.get("units", "1")),
-                    **common,
-                )
-            )
-    for name in sorted(res.masks):
-        if wanted is not None and name not in wanted:
-            continue
-        attrs = res.mask_attrs.get(name, {})
+            out.append(_contour(res, name, "line", level, index, pieces, attrs))
+    for name in sorted(wanted & set(res.masks)):
         definition = region_definition(res, name)
         if definition is not None:
             grid = grids.get(definition.field, definition.level_index)
             pieces = grid.filled(definition.level, definition.side)
         else:
             pieces = extract_region(res.x, res.y, res.masks[name], **grids.scales)
-        out.append(
-            Contour(
-                name,
-                "region",
-                REGION_LEVEL,
-                0,
-                tuple(pieces),
-                layer=str(attrs.get("layer", "")),
-                units="1",
-                **common,
-            )
-        )
+        attrs = {**res.mask_attrs.get(name, {}), "units": "1"}
+        out.append(_contour(res, name, "region", REGION_LEVEL, 0, pieces, attrs))
     return sorted(out, key=lambda c: (c.source, c.level_index))
+
+
+def _contour(
+    res: ResultLike,
+    name: str,
+    kind: str,
+    level: float,
+    index: int,
+    pieces: Iterable[Piece],
+    attrs: Mapping[str, Any],
+) -> Contour:
+    """A :class:`Contour` of dataset ``name`` with the result's axes and its layer, units."""
+    return Contour(
+        name,
+        kind,
+        level,
+        index,
+        tuple(pieces),
+        layer=str(attrs.get("layer", "")),
+        units=str(attrs.get("units", "1")),
+        x_name=res.x_name,
+        y_name=res.y_name,
+        x_units=res.x_units,
+        y_units=res.y_units,
+    )
 
 
 class _Grids:

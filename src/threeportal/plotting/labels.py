@@ -361,17 +361,11 @@ def label_lines(
         obstacles = (raster.obstacles(exclude=exclude, margin=1.5), raster.obstacles(margin=1.0))
         if avoid is not None:
             obstacles = (obstacles[0] | avoid, obstacles[1] | avoid)
-        for label in formats[level]:
-            probe = ax.text(0, 0, label, fontsize=fontsize)
-            width, height = text_size(raster, probe)
-            probe.remove()
-            best = _best_spot(ax, raster, level_pieces, width, height, obstacles)
-            if best is not None and best[0] >= -1.0:  # no covered cell
-                break
-        else:
+        found = _first_free(ax, raster, level_pieces, formats[level], fontsize, obstacles)
+        if found is None:
             unlabelled.append(level)
             continue
-        _, mode, spot, angle = best
+        label, width, height, (_, mode, spot, angle) = found
         # reserve the spot now, so that the next level's label avoids it
         raster.mark_rotated(spot, angle, width + 2, height + 2)
         if mode == 0:
@@ -396,6 +390,26 @@ def label_lines(
     if manual:
         texts.extend(_inline_labels(cs, chosen, manual, fontsize, color))
     return texts, unlabelled
+
+
+def _first_free(
+    ax: Axes,
+    raster: Raster,
+    level_pieces: Sequence[NDArray[np.float64]],
+    labels: Sequence[str],
+    fontsize: float,
+    obstacles: tuple[NDArray[np.bool_], NDArray[np.bool_]],
+) -> tuple[str, float, float, tuple[float, int, NDArray[np.float64], float]] | None:
+    """The first of ``labels`` (longest first) with a spot on the pieces that covers no
+    obstacle cell: (text, width px, height px, spot of :func:`_best_spot`), else None."""
+    for label in labels:
+        probe = ax.text(0, 0, label, fontsize=fontsize)
+        width, height = text_size(raster, probe)
+        probe.remove()
+        best = _best_spot(ax, raster, level_pieces, width, height, obstacles)
+        if best is not None and best[0] >= -1.0:  # no covered cell
+            return label, width, height, best
+    return None
 
 
 def _inline_labels(
