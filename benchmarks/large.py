@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from scaling import _tree_rss
+from table import update_readme
 from threeportal.scans import load_card, run_scan
 
 HERE = Path(__file__).resolve().parent
@@ -58,6 +59,8 @@ def main() -> int:
     old = json.loads(target.read_text()) if target.exists() else {}
     target.write_text(json.dumps({**old, **keys}, indent=2) + "\n")
     print(f"written {target}")
+    if target.name == "results.json" and update_readme():
+        print("README performance table regenerated")
     return 0
 
 

@@ -32,6 +32,7 @@ from hepunits import GeV, MeV
 from scipy.integrate import quad
 
 from scaling import scaling_results
+from table import update_readme
 from threeportal.constraints import REGISTRY, Inputs, evaluate_constraints
 from threeportal.model import ModelPoint
 from threeportal.physics.scattering import (
@@ -265,6 +266,8 @@ def main() -> int:
         results = {**json.loads(target.read_text()), **results}
     target.write_text(json.dumps(results, indent=2) + "\n")
     print(f"written {target}")
+    if target.name == "results.json" and update_readme():
+        print("README performance table regenerated")
     return 0
 
 
