@@ -215,6 +215,7 @@ def test_upscattering_bound_follows_the_cards_neutrino_energy():
         return _card(axis, U_AXIS, 'm_zprime = "150 MeV"', '"upscattering"', option)
 
     assert card("3 GeV").domain_warnings() == []  # threshold 2678.9 MeV
+    assert card("3").domain_warnings() == []  # no unit: the scan says so, not the warning
     (warning,) = card("2 GeV").domain_warnings()
     assert f"= {upscattering_threshold_mass(2 * GeV) / MeV:.1f} MeV" in warning
 

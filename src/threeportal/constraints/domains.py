@@ -32,7 +32,7 @@ from hepunits import MeV
 
 from ..constants import M_ELECTRON, M_K_PLUS, M_MUON
 from ..physics.scattering import upscattering_threshold_mass
-from ..units import parse_quantity
+from ..units import UnitError, parse_quantity
 
 __all__ = [
     "KAON_PRODUCTION",
@@ -94,7 +94,8 @@ class Threshold:
         The valid side: ``parameter < bound`` ("below") or ``parameter > bound``.
     bound : float, str or callable
         The bound: a mass (MeV); the name of another mass parameter (the fixed value, or
-        the extreme of its axis); or ``bound(options) -> MeV`` from the layer's options.
+        the extreme of its axis); or ``bound(options) -> MeV`` from the layer's options
+        (None when an option is not allowed: the layer's evaluation reports it).
     symbol : str
         The bound in words (``"m_K - m_mu"``), formatted with the layer's options; a
         parameter bound is named by the parameter.
@@ -106,14 +107,17 @@ class Threshold:
 
     parameter: str
     side: Literal["below", "above"]
-    bound: float | str | Callable[[Mapping[str, Any]], float]
+    bound: float | str | Callable[[Mapping[str, Any]], float | None]
     symbol: str
     reason: str
     beyond: str = "left empty"
 
 
-def _e_nu_threshold(options: Mapping[str, Any]) -> float:
-    energy = parse_quantity(options["E_nu"], "MeV", name="constraints.upscattering.E_nu")
+def _e_nu_threshold(options: Mapping[str, Any]) -> float | None:
+    try:
+        energy = parse_quantity(options["E_nu"], "MeV", name="constraints.upscattering.E_nu")
+    except UnitError:
+        return None  # the scan reports it, naming the key, before it writes anything
     return upscattering_threshold_mass(energy)
 
 
@@ -174,6 +178,8 @@ def _crossing(
             at = f" ({other.low_key if side == 'below' else other.high_key})"
     else:  # a physical bound: one decimal
         value = bound(options) if callable(bound) else bound
+        if value is None:
+            return None
         symbol, number = threshold.symbol.format(**options), f"{value / MeV:.1f} MeV"
     span = spans.get(name)
     if span is None:
