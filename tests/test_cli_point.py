@@ -120,3 +120,20 @@ def test_data_show_raw_prints_a_file_that_loads_again(tmp_path, capsys):
     copy = tmp_path / "my-na62.toml"
     copy.write_text(capsys.readouterr().out)
     assert load_experiment(copy).get("ee.n_kaon_fid") == 2.14e11
+
+
+def test_a_point_beyond_a_threshold_is_warned_once_on_stderr(capsys):
+    assert main(["point", *ARGS, "--json"]) == 0
+    assert capsys.readouterr().err == ""  # the default point is inside every domain
+    heavy = ["m_nuh=400 MeV", "m_zprime=450 MeV", *ARGS[2:], "E_nu=0.3 GeV", "--json"]
+    assert main(["point", *heavy]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["inputs"]["m_nuh_MeV"] == 400.0
+    lines = captured.err.splitlines()
+    assert [line.split(" is ")[0] for line in lines] == [
+        "threeportal: m_nuh: 400 MeV",  # m_K - m_mu: the kaon layers
+        "threeportal: m_nuh: 400 MeV",  # the upscattering threshold at E_nu = 0.3 GeV
+        "threeportal: m_zprime: 450 MeV",  # the on-shell cascade
+    ]
+    assert "m_K - m_mu = 388.0 MeV" in lines[0] and "E_nu = 0.3 GeV = 296.1 MeV" in lines[1]
+    assert "m_zprime < 400 MeV" in lines[2]

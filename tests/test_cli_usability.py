@@ -85,13 +85,22 @@ def test_force_hints_name_only_options_the_command_has() -> None:
                 assert flag in options, (name, text)
 
 
-def test_kinematic_threshold_is_warned_once_with_the_valid_range(tmp_path, capsys) -> None:
+def test_kinematic_thresholds_are_warned_once_each_with_the_valid_range(tmp_path, capsys) -> None:
+    """Beyond two thresholds: two warnings on stderr, each once, kept by -q (warnings and
+    errors only); the scan runs and exits 0."""
     out = tmp_path / "wide.h5"
-    argv = ["scan", "fig3-left", "-o", str(out), "--set", "axes.x.max=450 MeV", *SMALL]
-    assert main(argv) == 0
-    err = capsys.readouterr().err
-    assert err.count("388.0 MeV, where K+ -> mu+ nu_h is closed") == 1, err
-    assert "defined only for m_nuh < 388.0 MeV" in err
+    wide = ["--set", "axes.x.min=100 MeV", "--set", "axes.x.max=450 MeV"]
+    assert main(["scan", "fig3-left", "-o", str(out), *wide, *SMALL, "-q"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and out.is_file()
+    lines = captured.err.splitlines()
+    assert len(lines) == 2, lines
+    kaon = "threeportal: fig3-left: axes.x.max: m_nuh up to 450 MeV is above m_K - m_mu = 388.0"
+    cascade = "threeportal: fig3-left: axes.x.min: m_nuh down to 100 MeV is below m_zprime = 150"
+    assert sum(line.startswith(kaon) for line in lines) == 1, lines
+    assert sum(line.startswith(cascade) for line in lines) == 1, lines
+    assert "valid only for m_nuh < 388.0 MeV" in captured.err
+    assert "valid only for m_nuh > 150 MeV" in captured.err
 
 
 def test_refine_on_an_existing_result_refines_it_in_place(tmp_path, capsys) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 from hepunits import GeV, MeV, cm2, mm, ps
 
-from .constraints import REGISTRY, Inputs, evaluate_constraints, scalar
-from .model import ModelPoint
+from .constraints import REGISTRY, Inputs, Span, domain_warnings, evaluate_constraints, scalar
+from .model import MASS_PARAMETERS, ModelPoint
 from .physics import (
     br_k_to_mu_nuh,
     branching_ratios,
@@ -24,7 +24,7 @@ from .physics import (
 )
 from .physics.scattering import sigma_nue_per_electron, sigma_upscattering_c12
 
-__all__ = ["DEFAULT_E_NU", "evaluate_point"]
+__all__ = ["DEFAULT_E_NU", "evaluate_point", "point_domain_warnings"]
 
 #: Default neutrino energy for the upscattering comparison: the NuMI low-energy peak.
 DEFAULT_E_NU: float = 3.0 * GeV
@@ -32,6 +32,36 @@ DEFAULT_E_NU: float = 3.0 * GeV
 
 def _scalar(value: Any) -> float:
     return float(scalar(value))
+
+
+def _options(E_nu: float) -> dict[str, dict[str, Any]]:
+    """The layer options of a point: every default, upscattering at the point's E_nu."""
+    return {"upscattering": {"E_nu": f"{E_nu / GeV!r} GeV"}}
+
+
+def point_domain_warnings(model: ModelPoint, E_nu: float = DEFAULT_E_NU) -> list[str]:
+    """The kinematic thresholds of the layers that a single point lies beyond.
+
+    Parameters
+    ----------
+    model : ModelPoint
+        A scalar model point (masses in MeV).
+    E_nu : float
+        Neutrino energy of the upscattering layer, hepunits energy (default 3 GeV).
+
+    Returns
+    -------
+    list of str
+        One sentence per threshold, naming the parameter (``"m_nuh: 400 MeV is above m_K -
+        m_mu = 388.0 MeV, ..."``), the layers and their valid range (see
+        :func:`threeportal.constraints.domain_warnings`).
+    """
+    spans = {
+        name: Span.fixed(_scalar(getattr(model, name)), name)
+        for name in MASS_PARAMETERS
+        if getattr(model, name) is not None
+    }
+    return domain_warnings(spans, options=_options(E_nu))
 
 
 def _decay_block(widths: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -88,7 +118,7 @@ def evaluate_point(
     sigma_up = sigma_upscattering_c12(
         E_nu, model.m_nuh, model.m_zprime, model.chi2, model.g, model.U_Dh2, model.U_muh2
     )
-    overrides = {"upscattering": {"E_nu": f"{E_nu / GeV!r} GeV"}}
+    overrides = _options(E_nu)
     layers = evaluate_constraints(model, options=overrides, inputs=inputs)
     constraints = {}
     for name, result in layers.items():

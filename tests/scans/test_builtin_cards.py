@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pytest
 from hepunits import MeV
 
+from threeportal.constants import M_ELECTRON, M_MUON
 from threeportal.constraints import REGISTRY, evaluate_constraints
 from threeportal.model import ModelPoint
 from threeportal.point import evaluate_point
-from threeportal.scans import load_card
+from threeportal.scans import builtin_cards, load_card
 
 NA62 = ("na62_ee", "na62_mumu")
 
@@ -95,3 +98,17 @@ def test_point_gives_what_a_scan_of_the_builtin_card_gives(name):
             card.model_point(x, y), ["na62_ee"], {"na62_ee": {"decay_mode": "mean"}}
         )["na62_ee"]["na62_ee_expected_events"].values.reshape(-1)[0]
         assert abs(events / mean - 1) > 0.01
+
+
+def test_no_builtin_card_crosses_a_kinematic_threshold(caplog):
+    """The defaults are clean: loading any built-in card warns of nothing. Two cards end on a
+    threshold (m_nuh = m_Z' on the left, m_Z' = m_nuh on the right), silent because the layers
+    vanish continuously there; the right plane crosses 2 m_e, 2 m_mu and NA48/2's 140 MeV cut,
+    silent because those are not declared (the empty side is the layers' answer there)."""
+    with caplog.at_level(logging.WARNING, logger="threeportal"):
+        for name in builtin_cards():
+            assert load_card(name).domain_warnings() == [], name
+    assert [r.getMessage() for r in caplog.records] == []
+    left, right = load_card("fig3-left"), load_card("fig3-right")
+    assert left.x.min == left.model["m_zprime"] and right.x.max == right.model["m_nuh"]
+    assert right.x.min < 2 * M_ELECTRON and right.x.max > max(2 * M_MUON, 140 * MeV)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,8 @@ from ..model import MASS_PARAMETERS, NATURES, NUMBER_PARAMETERS, PARAMETERS, Mod
 from ..units import parse_quantity
 
 __all__ = ["UsageError", "format_constraints", "parse_point_arguments", "register_point"]
+
+_log = logging.getLogger(__name__)
 
 
 class UsageError(ThreeportalError):
@@ -134,9 +137,11 @@ def format_constraints(constraints: dict[str, Any]) -> str:
 
 
 def _cmd_point(args: argparse.Namespace) -> int:
-    from ..point import evaluate_point
+    from ..point import evaluate_point, point_domain_warnings
 
     model, E_nu = parse_point_arguments(args.parameters)
+    for message in point_domain_warnings(model, E_nu):
+        _log.warning("%s", message)
     result = evaluate_point(model, E_nu)
     if args.json:
         print(json.dumps(result, indent=2, allow_nan=False, default=_json_default))

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..constants import M_K_PLUS, M_MUON
 from ..model import ModelPoint
 from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask, Output, scalar
 from .dark_photon_limits import DARK_PHOTON_LIMITS
+from .domains import KAON_PRODUCTION, KAON_THRESHOLD, Span, Threshold, threshold_warnings
 from .e141 import E141
 from .inputs import DEFAULT_INPUTS, Inputs
 from .lifetimes import LIFETIMES
@@ -33,7 +33,10 @@ __all__ = [
     "Inputs",
     "Mask",
     "Output",
+    "Span",
+    "Threshold",
     "closed_kaon_layers",
+    "domain_warnings",
     "evaluate_constraints",
     "get_constraint",
     "scalar",
@@ -53,10 +56,10 @@ REGISTRY: dict[str, Constraint] = {
         LIFETIMES,
     )
 }
-#: Layers whose nu_h comes from K+ -> mu+ nu_h (they need m_nuh < m_K - m_mu).
-KAON_LAYERS: tuple[str, ...] = tuple(name for name, c in REGISTRY.items() if c.kaon_decay)
-#: Kinematic threshold of K+ -> mu+ nu_h, m_K - m_mu (MeV): kaon layers need m_nuh below it.
-KAON_THRESHOLD: float = M_K_PLUS - M_MUON
+#: Layers whose nu_h comes from K+ -> mu+ nu_h (they need m_nuh < KAON_THRESHOLD = m_K - m_mu).
+KAON_LAYERS: tuple[str, ...] = tuple(
+    name for name, c in REGISTRY.items() if KAON_PRODUCTION in c.thresholds
+)
 
 
 def get_constraint(name: str) -> Constraint:
@@ -87,6 +90,35 @@ def closed_kaon_layers(names: Sequence[str], lowest_m_nuh: float) -> tuple[str, 
     if lowest_m_nuh < KAON_THRESHOLD:
         return ()
     return tuple(name for name in names if name in KAON_LAYERS)
+
+
+def domain_warnings(
+    spans: Mapping[str, Span],
+    names: Sequence[str] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[str]:
+    """What of a plane or point lies beyond the kinematic thresholds of the layers ``names``.
+
+    Parameters
+    ----------
+    spans : mapping
+        ``{mass parameter: Span}``: values in MeV and the keys that set them.
+    names : sequence of str, optional
+        Layers to be evaluated (default: all registered).
+    options : mapping, optional
+        Per-layer option overrides, ``{layer: {option: value}}`` (a bound may depend on them).
+
+    Returns
+    -------
+    list of str
+        One sentence per threshold crossed (see :func:`.domains.threshold_warnings`).
+    """
+    names = list(REGISTRY) if names is None else list(names)
+    options = options or {}
+    layers = [get_constraint(name) for name in names]
+    return threshold_warnings(
+        ((c.name, c.thresholds, c.resolve_options(options.get(c.name))) for c in layers), spans
+    )
 
 
 def evaluate_constraints(

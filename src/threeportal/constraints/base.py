@@ -24,6 +24,7 @@ from ..errors import ThreeportalError
 from ..model import ModelPoint
 from ..physics.kinematics import cascade_decay_probabilities
 from ..physics.state import DecayState
+from .domains import Threshold
 
 __all__ = [
     "Constraint",
@@ -246,8 +247,9 @@ class Constraint:
     compute : callable
         ``compute(context, options) -> dict[str, Field | Mask]`` (an empty dict when the
         layer is absent on the whole grid).
-    kaon_decay : bool
-        True when the layer's nu_h comes from K+ -> mu+ nu_h (it needs m_nuh < m_K - m_mu).
+    thresholds : tuple of Threshold
+        The kinematic thresholds beyond which the layer is empty or approximate (declared in
+        :mod:`.domains`; a scan card or point that crosses one gets a warning).
     present_where : str or None
         Output whose domain decides whether the layer is present at a point (None: always).
     """
@@ -256,7 +258,7 @@ class Constraint:
     options: Mapping[str, Any]
     outputs: tuple[Output, ...]
     compute: Callable[[EvaluationContext, Mapping[str, Any]], dict[str, Field | Mask]]
-    kaon_decay: bool = False
+    thresholds: tuple[Threshold, ...] = ()
     present_where: str | None = None
 
     def evaluate(

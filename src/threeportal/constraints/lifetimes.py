@@ -8,6 +8,7 @@ from typing import Any
 from hepunits import ps
 
 from .base import Constraint, EvaluationContext, Field, Mask, Output
+from .domains import STANDARD_WIDTH
 
 __all__ = ["LIFETIMES"]
 
@@ -31,4 +32,5 @@ LIFETIMES = Constraint(
         Output("lifetime_zprime_ps", "field", "ps", level="levels_ps", summary="zprime_ps"),
     ),
     compute=_evaluate,
+    thresholds=(STANDARD_WIDTH,),
 )

@@ -14,6 +14,7 @@ from typing import Any
 from ..physics.production import br_k_to_mu_nuh
 from ..units import parse_quantity
 from .base import Constraint, EvaluationContext, Field, Mask, Output
+from .domains import KAON_PRODUCTION, ON_SHELL_CASCADE
 from .na62 import kaon_momentum
 
 __all__ = ["NA48_2"]
@@ -73,5 +74,5 @@ NA48_2 = Constraint(
         ),
     ),
     compute=_evaluate,
-    kaon_decay=True,
+    thresholds=(KAON_PRODUCTION, ON_SHELL_CASCADE),
 )

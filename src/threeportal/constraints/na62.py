@@ -20,6 +20,7 @@ from ..constants import M_MUON
 from ..kinematics.acceptance import acceptance
 from ..physics.production import br_k_to_mu_nuh
 from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask, Output
+from .domains import KAON_PRODUCTION, ON_SHELL_CASCADE
 
 __all__ = ["ACCEPTANCES", "NA62_EE", "NA62_MUMU", "kaon_momentum"]
 
@@ -90,7 +91,7 @@ def _make(channel: str, zprime_channel: str, label: str) -> Constraint:
             Output(f"{name}_sensitive", "mask", summary="sensitive"),
         ),
         compute=evaluate,
-        kaon_decay=True,
+        thresholds=(KAON_PRODUCTION, ON_SHELL_CASCADE),
         present_where=events,
     )
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .base import Constraint, ConstraintError, EvaluationContext, Field, Mask, Output
+from .domains import KAON_PRODUCTION
 from .na62 import kaon_momentum
 
 __all__ = ["MODES", "PEAK_SEARCH", "visible_probability"]
@@ -177,5 +178,5 @@ PEAK_SEARCH = Constraint(
     options={"mode": "lifetime", "decay_mode": "averaged", "experiments": ["kek", "e949", "na62"]},
     outputs=_OUTPUTS,
     compute=_evaluate,
-    kaon_decay=True,
+    thresholds=(KAON_PRODUCTION,),
 )

@@ -13,6 +13,7 @@ from ..constants import Z_CARBON
 from ..physics.scattering import sigma_nue_per_electron, sigma_upscattering_c12
 from ..units import parse_quantity
 from .base import Constraint, EvaluationContext, Field, Mask, Output
+from .domains import UPSCATTERING_ENERGY
 
 __all__ = ["UPSCATTERING"]
 
@@ -49,4 +50,5 @@ UPSCATTERING = Constraint(
         ),
     ),
     compute=_evaluate,
+    thresholds=(UPSCATTERING_ENERGY,),
 )

@@ -121,6 +121,7 @@ __all__ = [
     "upscattering_bracket",
     "upscattering_integral",
     "upscattering_q2_limits",
+    "upscattering_threshold_mass",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -174,6 +175,29 @@ def upscattering_q2_limits(
     """
     q2min, q2max, above = _two_body(E_nu, m_nuh, M)
     return np.where(above, q2min, np.nan), np.where(above, q2max, np.nan)
+
+
+def upscattering_threshold_mass(E_nu: float, M: float = M_C12_NUCLEUS) -> float:
+    """Heaviest nu_h a neutrino of energy ``E_nu`` can make on a target of mass ``M`` at rest.
+
+    The threshold ``E_nu = m + m^2/(2M)`` (``s = (M + m)^2``) solved for ``m``:
+    ``m = sqrt(M^2 + 2 M E) - M``, written as ``2 M E / (sqrt(M^2 + 2 M E) + M)`` (no
+    cancellation for ``E << M``). 0 for ``E_nu <= 0``.
+
+    Parameters
+    ----------
+    E_nu : float
+        Neutrino energy, MeV.
+    M : float, optional
+        Target mass, MeV (default: the C-12 nucleus).
+
+    Returns
+    -------
+    float
+        The mass, MeV; the cross sections here are exactly 0 from it upwards.
+    """
+    two_m_e = 2.0 * M * max(float(E_nu), 0.0)
+    return two_m_e / (math.sqrt(M * M + two_m_e) + M)
 
 
 def upscattering_bracket(

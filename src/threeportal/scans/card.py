@@ -38,14 +38,15 @@ from numpy.typing import NDArray
 
 from ..constraints import (
     DEFAULT_INPUTS,
-    KAON_LAYERS,
     KAON_THRESHOLD,
     REGISTRY,
     ConstraintError,
+    Span,
     closed_kaon_layers,
+    domain_warnings,
 )
 from ..data.common import SHIPPED_NAME
-from ..model import NATURES, ModelError, ModelPoint, canonical_name
+from ..model import MASS_PARAMETERS, NATURES, ModelError, ModelPoint, canonical_name
 from .axis import Axis, parse_axis
 from .errors import CardError
 from .overrides import apply_overrides, parse_set, parse_toml, resolve_input_paths, to_toml
@@ -284,22 +285,23 @@ class Card:
             )
 
     def domain_warnings(self) -> list[str]:
-        """What of the plane lies outside the physical domain of the evaluated layers.
+        """What of the plane lies beyond a kinematic threshold of the evaluated layers.
 
-        One sentence per problem, with the range that is valid (the scan still runs; those
-        layers are undefined, masked, beyond the threshold).
+        One sentence per threshold (whichever layers share it), naming the key that crosses
+        it and the valid range; bounds that are model parameters take the card's fixed
+        values. The scan still runs; see :mod:`threeportal.constraints.domains`.
         """
-        kaon = [name for name in self.constraints if name in KAON_LAYERS]
-        out = []
+        spans = {
+            key: Span.fixed(value, f"model.{key}")
+            for key, value in self.model.items()
+            if key in MASS_PARAMETERS
+        }
         for axis in (self.x, self.y):
-            if axis.parameter == "m_nuh" and kaon and axis.max > KAON_THRESHOLD:
-                out.append(
-                    f"{axis.key}.max: m_nuh up to {axis.max / MeV:g} MeV is above m_K - m_mu = "
-                    f"{KAON_THRESHOLD / MeV:.1f} MeV, where K+ -> mu+ nu_h is closed; the layers "
-                    f"{', '.join(kaon)} are defined only for m_nuh < {KAON_THRESHOLD / MeV:.1f} "
-                    "MeV and are left empty beyond it"
+            if axis.parameter in MASS_PARAMETERS:
+                spans[axis.parameter] = Span(
+                    axis.min, axis.max, f"{axis.key}.min", f"{axis.key}.max"
                 )
-        return out
+        return domain_warnings(spans, self.constraints, self.options)
 
     def _validate_constraints(self, table: Mapping[str, Any]) -> dict[str, Any]:
         allowed = ", ".join(REGISTRY)
