@@ -18,7 +18,8 @@ Every dataset carries HDF5's Fletcher-32 checksum, checked on each read
 
 Everything lives in the root group so that ``xarray.open_dataset(path, engine="h5netcdf")``
 sees every field with its two coordinates. :mod:`.files` holds the single attribute reader,
-the single way to open a result for update and the reserved names a layer output may not use.
+the lock and the reserved names a layer output may not use; :mod:`.update` the single way to
+change a complete result (in place).
 """
 
 from __future__ import annotations
@@ -39,10 +40,8 @@ from .files import (
     SCHEMA,
     SCHEMA_VERSION,
     dataset_names,
-    open_for_update,
     read_attrs,
     read_header,
-    replace_card,
     scan_lock,
 )
 from .reader import ScanResult, load, verify_result
@@ -86,14 +85,12 @@ __all__ = [
     "domain_name",
     "field_entries",
     "load",
-    "open_for_update",
     "read_attrs",
     "read_contours",
     "read_header",
     "read_refined",
     "refined_current",
     "refined_levels",
-    "replace_card",
     "scan_lock",
     "set_card",
     "update_group",
