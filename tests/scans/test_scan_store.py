@@ -67,6 +67,23 @@ def test_schema_with_plain_h5py(small_result):
         assert f["na48_2_br_signal"].attrs["domain"] == "na48_2_br_signal_domain"
 
 
+def test_references_and_items_are_stored_as_declared(small_result):
+    published = {
+        f"peak_search_{k}_original_{what}"
+        for k in ("kek", "e949", "na62")
+        for what in ("ratio", "excluded")
+    }
+    r = load(small_result)
+    with h5py.File(small_result, "r") as f:
+        for name in (*r.fields, *r.masks):
+            assert f[name].attrs["reference"] == (name in published), name
+            assert r.is_reference(name) == (name in published), name
+        assert f["peak_search_e949_excluded"].attrs["item"] == "e949"
+        assert "item" not in f["na48_2_excluded"].attrs
+    assert r.item("peak_search_kek_original_ratio") == "kek"
+    assert r.item("peak_search_kek_original_ratio_domain") == r.item("na48_2_excluded") == ""
+
+
 def test_every_field_has_both_coordinates_in_xarray(small_result):
     xr = pytest.importorskip("xarray")
     pytest.importorskip("h5netcdf")

@@ -9,7 +9,10 @@ Every group of the file is written and read here, and nowhere else:
   attrs ``units``, ``scale``); 2-D datasets of shape (ny, nx): fields (float32; attrs
   ``kind="field"``, ``layer``, ``units``, ``description``, ``levels``, ``domain`` naming the
   field's domain mask) and masks (uint8; attrs ``kind="mask"``, ``layer``, ``description``,
-  ``domain_of`` for a domain mask); ``tiles_done`` (bool, one per tile);
+  ``domain_of`` for a domain mask, ``region_field``/``region_level``/``region_side`` for a
+  level set of a field), both with ``reference`` (bool: the published bound before a layer's
+  rescaling, not a bound) and, for an output declared per entry of an option, ``item`` (that
+  entry, e.g. the experiment ``kek``); ``tiles_done`` (bool, one per tile);
 - ``/contours`` (:mod:`.contours`) and ``/refined`` (:mod:`.refined`), replaced in place by
   :mod:`.update` (never a copy of the file).
 

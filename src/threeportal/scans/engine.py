@@ -185,21 +185,33 @@ def probe_layout(card: Card, inputs: Inputs) -> list[Entry]:
         raise CardError(one_line(err)) from None
     entries: list[Entry] = []
     for layer, items in results.items():
-        for name, item in items.items():
-            if isinstance(item, Field):
+        for name, output in items.items():
+            if isinstance(output, Field):
                 entries += field_entries(
                     name,
                     layer,
-                    item.description,
-                    item.units,
-                    item.levels,
-                    item.domain is not None,
+                    output.description,
+                    output.units,
+                    output.levels,
+                    output.domain is not None,
+                    reference=output.reference,
+                    item=output.item or "",
                 )
             else:
                 region = None
-                if item.region_field and item.region_level is not None and item.region_side:
-                    region = (item.region_field, float(item.region_level), item.region_side)
-                entries.append(Entry(name, "mask", layer, item.description, region=region))
+                if output.region_field and output.region_level is not None and output.region_side:
+                    region = (output.region_field, float(output.region_level), output.region_side)
+                entries.append(
+                    Entry(
+                        name,
+                        "mask",
+                        layer,
+                        output.description,
+                        region=region,
+                        reference=output.reference,
+                        item=output.item or "",
+                    )
+                )
     names = [e.name for e in entries]
     for name in names:
         if names.count(name) > 1 or name in (*RESERVED_NAMES, card.x.parameter, card.y.parameter):
