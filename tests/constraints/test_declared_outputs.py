@@ -42,13 +42,24 @@ def test_evaluation_returns_exactly_the_declared_outputs(name):
     assert len(set(declared)) == len(declared)
     assert set(result) == set(declared)
     for output in constraint.outputs:
-        for _, dataset, domain in output.expand(options):
+        for item, dataset, domain in output.expand(options):
             entry = result[dataset]
             assert isinstance(entry, Field if output.kind == "field" else Mask)
+            assert entry.reference is output.reference
+            assert entry.item == (None if item is None else str(item))
             if output.kind == "field":
                 assert entry.units == output.unit
                 assert (entry.domain is None) == (domain is None)
                 assert entry.domain_name == domain
+
+
+def test_the_published_peak_searches_are_declared_references():
+    declared = {o.name for c in REGISTRY.values() for o in c.outputs if o.reference}
+    assert declared == {"peak_search_{item}_original_ratio", "peak_search_{item}_original_excluded"}
+    result = evaluate_constraints(GRID, ["peak_search"])["peak_search"]
+    assert result["peak_search_na62_original_excluded"].item == "na62"
+    assert result["peak_search_na62_original_excluded"].reference
+    assert not result["peak_search_na62_excluded"].reference
 
 
 def test_levels_come_from_the_declared_option():

@@ -5,18 +5,21 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+import h5py
 import pytest
 from faultkit import assert_one_line_error, cli, scan_args
 
 from threeportal.errors import ResultLockedError
-from threeportal.fileio import output_path, sweep_temporaries
-from threeportal.results import files, load, open_for_update
+from threeportal.fileio import output_path
+from threeportal.results import load, scan_lock, update_group
+from threeportal.results.update import current_group
 
 pytestmark = pytest.mark.faults
 
@@ -58,24 +61,32 @@ def test_trailing_separator_means_a_directory(tmp_path):
     assert output_path(None, "fig.png") is None
 
 
-def dead_pid() -> int:
-    """The pid of a process that has ended (and been reaped)."""
-    proc = subprocess.Popen([sys.executable, "-c", "pass"])
-    proc.wait()
-    return proc.pid
+#: An update that is killed (SIGKILL) half way through writing its new group.
+_KILLED_UPDATE = """
+import os, signal, sys
+from threeportal.results import update_group
+with update_group(sys.argv[1], "contours") as group:
+    group.attrs["version"] = 2
+    group.create_dataset("half", data=list(range(1000)))
+    group.file.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
 
 
-def test_update_temporaries_of_dead_processes_are_swept(result):
-    dead = result.with_name(f"{result.name}.update-{dead_pid()}")
-    alive = result.with_name(f"{result.name}.update-{os.getppid()}")
-    for path in (dead, alive):
-        path.write_bytes(b"a copy left by a killed update")
-    with open_for_update(result) as f:
-        f.attrs["touched"] = 1
-    assert not dead.exists()
-    assert alive.exists()  # its process still runs: maybe still writing it
-    assert load(result).attrs["touched"] == 1
-    assert sweep_temporaries(result, "update") == []
+def test_an_update_killed_half_way_leaves_the_last_one_and_is_swept(result):
+    with update_group(result, "contours") as group:
+        group.attrs["version"] = 1
+    killed = subprocess.run([sys.executable, "-c", _KILLED_UPDATE, str(result)], check=False)
+    assert killed.returncode == -signal.SIGKILL
+    with h5py.File(result, "r") as f:
+        assert [key for key in f if key.startswith("contours.new-")]  # what the kill left
+        assert current_group(f, "contours").attrs["version"] == 1
+    load(result)
+    with update_group(result, "contours") as group:  # the next update sweeps the leftovers
+        group.attrs["version"] = 3
+    with h5py.File(result, "r") as f:
+        assert f["contours"].attrs["version"] == 3
+        assert not [key for key in f if key.startswith("contours.")]
 
 
 def hold_lock(path: Path, seconds: float, held: threading.Event) -> None:
@@ -90,38 +101,43 @@ def hold_lock(path: Path, seconds: float, held: threading.Event) -> None:
         os.close(fd)
 
 
-def test_an_update_waits_for_the_lock_and_says_so(result, caplog):
+def test_the_lock_waits_for_its_holder_and_says_so(result, caplog):
     held = threading.Event()
     holder = threading.Thread(target=hold_lock, args=(result, 1.0, held))
     holder.start()
     held.wait(10)
-    with caplog.at_level(logging.INFO, logger="threeportal"), open_for_update(result) as f:
-        f.attrs["after_the_wait"] = 1
+    started = time.monotonic()
+    with caplog.at_level(logging.INFO, logger="threeportal"), scan_lock(result, timeout=600.0):
+        waited = time.monotonic() - started
     holder.join()
+    assert waited >= 0.5  # the holder keeps the lock for 1 s
     assert any("waiting for" in r.getMessage() for r in caplog.records)
-    assert load(result).attrs["after_the_wait"] == 1
 
 
-def test_an_update_gives_up_after_the_timeout(result, monkeypatch):
-    monkeypatch.setattr(files, "UPDATE_LOCK_TIMEOUT", 0.3)
+def test_a_held_lock_refuses_an_update_and_gives_up_a_wait(result):
     held = threading.Event()
     holder = threading.Thread(target=hold_lock, args=(result, 3.0, held))
     holder.start()
     held.wait(10)
     before = result.read_bytes()
     try:
-        with pytest.raises(ResultLockedError), open_for_update(result) as f:
-            f.attrs["never"] = 1
+        with pytest.raises(ResultLockedError), update_group(result, "contours") as group:
+            group.attrs["never"] = 1
+        started = time.monotonic()
+        with pytest.raises(ResultLockedError), scan_lock(result, timeout=0.3):
+            pass
+        assert 0.3 <= time.monotonic() - started < 2.5
     finally:
         holder.join()
     assert result.read_bytes() == before
 
 
 @pytest.mark.parametrize("leave", [SystemExit(143), KeyboardInterrupt()])
-def test_update_temporary_is_removed_on_every_exit(result, leave):
-    before = result.read_bytes()
-    with pytest.raises(type(leave)), open_for_update(result) as f:
-        f.attrs["never"] = 1
+def test_an_update_leaves_no_trace_on_every_exit(result, leave):
+    with pytest.raises(type(leave)), update_group(result, "contours") as group:
+        group.attrs["never"] = 1
         raise leave
-    assert result.read_bytes() == before
+    with h5py.File(result, "r") as f:
+        assert not [key for key in f if key.startswith("contours")]
+    load(result)
     assert sorted(p.name for p in result.parent.iterdir()) == ["result.h5"]

@@ -61,6 +61,7 @@ def write_result(
                     "description": attrs.get("description", name),
                     "levels": np.asarray(attrs.get("levels", ()), dtype=float),
                     "domain": attrs.get("domain", ""),
+                    **_declared(attrs),
                 }
             )
         for name, (values, attrs) in masks.items():
@@ -71,9 +72,18 @@ def write_result(
                     "layer": attrs.get("layer", ""),
                     "description": attrs.get("description", name),
                     **{k: v for k, v in attrs.items() if k.startswith("region_")},
+                    **_declared(attrs),
                 }
             )
     return path
+
+
+def _declared(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """``reference`` (always, as a scan writes it) and ``item`` (if given) of a dataset."""
+    out = {"reference": bool(attrs.get("reference", False))}
+    if attrs.get("item"):
+        out["item"] = attrs["item"]
+    return out
 
 
 _CARDS = {
@@ -176,19 +186,24 @@ def write_fig3_like(path: Path, panel: str = "left", n: int = 60) -> Path:
         limit = full(level * (1.0 + ((m_h - lo) / 150.0) ** 2) * (1.0 + 0.0 * m_z))
         surviving = full(np.where(U * (m_h / 300.0) ** 3 * (150.0 / m_z) > 3e-8, 0.005, 1.0))
         ratio, original = U * surviving / limit, full(U / limit)
-        attrs = {"layer": "peak_search", "domain": f"peak_search_{k}_domain"}
+        per = {"layer": "peak_search", "item": k}
+        published = {**per, "reference": True}  # the bound as published: a reference
+        attrs = {**per, "domain": f"peak_search_{k}_domain"}
         fields[f"peak_search_{k}_ratio"] = (ratio, {**attrs, "levels": [1.0]})
-        fields[f"peak_search_{k}_original_ratio"] = (original, {**attrs, "levels": [1.0]})
+        fields[f"peak_search_{k}_original_ratio"] = (
+            original,
+            {**attrs, **published, "levels": [1.0]},
+        )
         fields[f"peak_search_{k}_limit_U2"] = (limit, attrs)
         fields[f"peak_search_{k}_surviving_fraction"] = (surviving, attrs)
         masks[f"peak_search_{k}_domain"] = (domain, {"layer": "peak_search"})
         masks[f"peak_search_{k}_excluded"] = (
             (ratio > 1) & domain,
-            {"layer": "peak_search", **_region(f"peak_search_{k}_ratio", 1.0)},
+            {**per, **_region(f"peak_search_{k}_ratio", 1.0)},
         )
         masks[f"peak_search_{k}_original_excluded"] = (
             (original > 1) & domain,
-            {"layer": "peak_search", **_region(f"peak_search_{k}_original_ratio", 1.0)},
+            {**published, **_region(f"peak_search_{k}_original_ratio", 1.0)},
         )
     br = full(np.where(m_z > 140.0, 1e-1 * U * phase * (m_h / 300.0), 0.0))
     fields["na48_2_br_signal"] = (br, {"layer": "na48_2", "levels": [0.2 * 7.81e-8]})

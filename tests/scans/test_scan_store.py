@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from threeportal import __version__
+from threeportal.results import update_group
 from threeportal.scans import (
     SCHEMA,
     SCHEMA_VERSION,
     ScanError,
     load,
     load_card,
-    open_for_update,
     read_header,
     run_scan,
 )
@@ -65,6 +65,23 @@ def test_schema_with_plain_h5py(small_result):
         assert list(f["lifetime_nuh_ps"].attrs["levels"]) == [1.0, 10.0, 100.0]
         assert f["lifetime_nuh_ps"].attrs["units"] == "ps"
         assert f["na48_2_br_signal"].attrs["domain"] == "na48_2_br_signal_domain"
+
+
+def test_references_and_items_are_stored_as_declared(small_result):
+    published = {
+        f"peak_search_{k}_original_{what}"
+        for k in ("kek", "e949", "na62")
+        for what in ("ratio", "excluded")
+    }
+    r = load(small_result)
+    with h5py.File(small_result, "r") as f:
+        for name in (*r.fields, *r.masks):
+            assert f[name].attrs["reference"] == (name in published), name
+            assert r.is_reference(name) == (name in published), name
+        assert f["peak_search_e949_excluded"].attrs["item"] == "e949"
+        assert "item" not in f["na48_2_excluded"].attrs
+    assert r.item("peak_search_kek_original_ratio") == "kek"
+    assert r.item("peak_search_kek_original_ratio_domain") == r.item("na48_2_excluded") == ""
 
 
 def test_every_field_has_both_coordinates_in_xarray(small_result):
@@ -188,20 +205,21 @@ def test_bad_result_files(tmp_path, small_result, cli, capsys, make, message):
     assert message in err and len(err.splitlines()) == 1
 
 
-# --- updates by the plotting layer --------------------------------------------------------
+# --- in-place updates (results.update_group) ----------------------------------------------
 
 
-def test_open_for_update_adds_contours_and_preserves_the_rest(tmp_path, small_result):
+def test_an_update_adds_contours_and_preserves_the_rest(tmp_path, small_result):
     path = shutil.copyfile(small_result, tmp_path / "u.h5")
     before = load(path)
-    with open_for_update(path) as f:
-        group = f.require_group("contours")
+    with update_group(path, "contours") as group:
         group.create_dataset("na62_ee/0", data=np.zeros((5, 2)))
         assert (tmp_path / "u.h5.lock").exists()  # the lock is held meanwhile
     after = load(path)
     assert after.attrs == before.attrs
     for name in before.fields:
         np.testing.assert_array_equal(after.fields[name], before.fields[name])
+    for name in before.masks:
+        np.testing.assert_array_equal(after.masks[name], before.masks[name])
     with h5py.File(path, "r") as f:
         assert f["contours/na62_ee/0"].shape == (5, 2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["u.h5"]
@@ -210,21 +228,23 @@ def test_open_for_update_adds_contours_and_preserves_the_rest(tmp_path, small_re
     assert read_header(path)["card_sha256"] == card.sha256
 
 
-def test_open_for_update_is_atomic_on_error(tmp_path, small_result):
+def test_an_update_leaves_no_trace_on_error(tmp_path, small_result):
     path = shutil.copyfile(small_result, tmp_path / "v.h5")
-    data = path.read_bytes()
-    with pytest.raises(RuntimeError, match="boom"), open_for_update(path) as f:
-        f.require_group("contours").create_dataset("x", data=[1.0])
+    with pytest.raises(RuntimeError, match="boom"), update_group(path, "contours") as group:
+        group.create_dataset("x", data=[1.0])
         raise RuntimeError("boom")
-    assert path.read_bytes() == data
+    with h5py.File(path, "r") as f:
+        assert "contours" not in f and not [key for key in f if key.startswith("contours")]
+    load(path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.h5"]
 
 
-def test_open_for_update_refuses_a_foreign_file(tmp_path):
+def test_an_update_refuses_a_foreign_file(tmp_path):
     path = tmp_path / "w.h5"
     path.write_text("x")
-    with pytest.raises(ScanError, match="not a readable HDF5 file"), open_for_update(path):
+    with pytest.raises(ScanError, match="not a readable HDF5 file"), update_group(path, "contours"):
         pass
+    assert path.read_text() == "x"
 
 
 def test_results_of_the_right_panel_have_log_mass_axis(tmp_path):

@@ -133,8 +133,12 @@ def register(subparsers: Any) -> None:
     subparsers : argparse._SubParsersAction
         From ``parser.add_subparsers()`` in :mod:`threeportal.cli`.
     """
-    from ..plotting import FORMATS
+    _register_plot(subparsers)
+    _register_export(subparsers)
+    _register_fig3(subparsers)
 
+
+def _register_plot(subparsers: Any) -> None:
     plot = subparsers.add_parser(
         "plot",
         help="draw a scan result (any plane) as PNG, PDF or SVG",
@@ -162,6 +166,10 @@ def register(subparsers: Any) -> None:
     )
     plot.add_argument("--dpi", type=float, default=200.0, help="PNG resolution (default 200)")
     plot.set_defaults(handler=cmd_plot)
+
+
+def _register_export(subparsers: Any) -> None:
+    from ..plotting import FORMATS
 
     export = subparsers.add_parser(
         "export",
@@ -193,6 +201,8 @@ def register(subparsers: Any) -> None:
     )
     export.set_defaults(handler=cmd_export)
 
+
+def _register_fig3(subparsers: Any) -> None:
     fig3 = subparsers.add_parser(
         "fig3",
         help="run (or reuse) both Fig. 3 scans and draw the figure",

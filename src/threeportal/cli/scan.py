@@ -138,6 +138,12 @@ def register(subparsers: Any) -> None:
     subparsers : argparse._SubParsersAction
         From ``parser.add_subparsers()``; each subcommand sets ``handler``.
     """
+    _register_scan(subparsers)
+    _register_card(subparsers)
+    _register_info(subparsers)
+
+
+def _register_scan(subparsers: Any) -> None:
     scan = subparsers.add_parser(
         "scan",
         help="run a parameter scan from a card",
@@ -195,6 +201,8 @@ def register(subparsers: Any) -> None:
     )
     scan.set_defaults(handler=cmd_scan)
 
+
+def _register_card(subparsers: Any) -> None:
     card = subparsers.add_parser(
         "card",
         help="print a built-in scan card",
@@ -204,6 +212,8 @@ def register(subparsers: Any) -> None:
     card.add_argument("name", nargs="?", metavar="NAME", help="built-in card name")
     card.set_defaults(handler=cmd_card)
 
+
+def _register_info(subparsers: Any) -> None:
     info = subparsers.add_parser(
         "info",
         help="describe a scan result file",

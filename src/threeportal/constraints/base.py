@@ -60,6 +60,9 @@ class Field:
     domain_name : str or None
         Name of the mask holding ``domain`` when it is stored (set by
         :meth:`Constraint.evaluate` from the layer's declared :class:`Output`).
+    reference, item
+        :attr:`Output.reference` and the ``per`` item of the declared output (set by
+        :meth:`Constraint.evaluate`).
     """
 
     values: NDArray[np.float64]
@@ -68,6 +71,8 @@ class Field:
     levels: tuple[float, ...] = ()
     domain: NDArray[np.bool_] | None = None
     domain_name: str | None = None
+    reference: bool = False
+    item: str | None = None
 
 
 @dataclass
@@ -77,7 +82,8 @@ class Mask:
     ``region_field``, ``region_level`` and ``region_side`` say which continuous field the
     mask is a level set of (``field > level`` for ``"above"``, ``field < level`` for
     ``"below"``), set by :meth:`Constraint.evaluate` from the layer's declared
-    :class:`Output` (None when the mask is not such a level set).
+    :class:`Output` (None when the mask is not such a level set); ``reference`` and ``item``
+    likewise (:attr:`Output.reference`, the ``per`` item of the declared output).
     """
 
     values: NDArray[np.bool_]
@@ -85,6 +91,8 @@ class Mask:
     region_field: str | None = None
     region_level: float | None = None
     region_side: Literal["above", "below"] | None = None
+    reference: bool = False
+    item: str | None = None
 
 
 @dataclass
@@ -181,6 +189,10 @@ class Output:
         The level of ``region_field`` (a number or the name of the option holding it).
     region_side : {"above", "below"} or None
         The mask is ``field > level`` ("above") or ``field < level`` ("below").
+    reference : bool
+        The output is a reference, not a bound: the published bound before the layer's
+        rescaling (e.g. a peak search as published), shown faintly for comparison and left
+        out of the combined exclusion. Stored as the dataset attribute ``reference``.
     """
 
     name: str
@@ -194,6 +206,7 @@ class Output:
     region_field: str | None = None
     region_level: float | str | None = None
     region_side: Literal["above", "below"] | None = None
+    reference: bool = False
 
     def region(
         self, item: Any, options: Mapping[str, Any]
@@ -278,6 +291,9 @@ class Constraint:
         for output in self.outputs:
             for item, name, domain in output.expand(options):
                 entry = result.get(name)
+                if isinstance(entry, (Field, Mask)):
+                    entry.reference = output.reference
+                    entry.item = None if item is None else str(item)
                 if isinstance(entry, Mask):
                     region = output.region(item, options)
                     if region is not None:

@@ -121,8 +121,9 @@ def _evaluate(ctx: EvaluationContext, options: Mapping[str, Any]) -> dict[str, F
 
 
 _PER = "experiments"  # one copy of each output per experiment key ({item})
-#: Per experiment: ratios to the published limit (reinterpreted, and as published), the limit,
-#: the surviving fraction (fields defined where the published limit covers m_nuh), two masks.
+#: Per experiment: ratios to the published limit (reinterpreted, and as published: a reference),
+#: the limit, the surviving fraction (fields defined where the published limit covers m_nuh) and
+#: two masks (the published one a reference).
 _OUTPUTS = (
     Output(
         "peak_search_{item}_ratio",
@@ -137,6 +138,7 @@ _OUTPUTS = (
         level=1.0,
         domain="peak_search_{item}_original_ratio_domain",
         per=_PER,
+        reference=True,
     ),
     Output(
         "peak_search_{item}_limit_U2",
@@ -169,6 +171,7 @@ _OUTPUTS = (
         region_field="peak_search_{item}_original_ratio",
         region_level=1.0,
         region_side="above",
+        reference=True,
     ),
 )
 

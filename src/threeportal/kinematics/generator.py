@@ -244,6 +244,71 @@ def _check_inputs(n: object, p_kaon: float, sigma_p_kaon: float, taus: dict, see
         raise KinematicsError(f"seed: {seed!r} is not a whole number >= 0")
 
 
+def _kaon_decay(m_nuh: float, u_cos: NDArray, u_phi: NDArray) -> tuple[tuple, tuple, tuple]:
+    """K+ rest frame: mu+ and nu_h back to back along an isotropic direction (from the
+    uniforms ``u_cos``, ``u_phi``); (nu_h, mu+, unit vector of the nu_h)."""
+    p1 = float(two_body_momentum(M_K_PLUS, M_MUON, m_nuh))
+    ux, uy, uz = _directions(u_cos, u_phi)
+    nuh = (np.hypot(p1, m_nuh), p1 * ux, p1 * uy, p1 * uz)
+    mu = (np.hypot(p1, M_MUON), -nuh[1], -nuh[2], -nuh[3])
+    return nuh, mu, (ux, uy, uz)
+
+
+def _nuh_decay(
+    nuh: tuple,
+    m_nuh: float,
+    m_zprime: float,
+    axis: tuple,
+    asymmetry: float,
+    u_cos: NDArray,
+    u_phi: NDArray,
+) -> tuple[tuple, tuple]:
+    """nu_h rest frame: nu and Z' back to back, then boosted to the K+ frame; (Z', nu).
+
+    Isotropic for ``asymmetry`` 0, else the nu at an angle to the nu_h flight direction
+    ``axis`` drawn from (1 + a cos theta_nu) / 2 and the Z' opposite to it.
+    """
+    p2 = 0.5 * (m_nuh - m_zprime**2 / m_nuh)
+    if asymmetry == 0.0:
+        vx, vy, vz = _directions(u_cos, u_phi)
+    else:  # Z' opposite to the nu, whose angle to the nu_h flight direction is asymmetric
+        cos_nu = _asymmetric_cosine(u_cos, asymmetry)
+        vx, vy, vz = _around(axis, -cos_nu, u_phi)
+    vx *= p2
+    vy *= p2
+    vz *= p2
+    zp = _boost((np.hypot(p2, m_zprime), vx, vy, vz), nuh, m_nuh)
+    nu = _boost((p2, -vx, -vy, -vz), nuh, m_nuh)
+    return zp, nu
+
+
+def _zprime_decay(
+    zp: tuple, m_zprime: float, m_lep: float, u_cos: NDArray, u_phi: NDArray
+) -> tuple[tuple, tuple]:
+    """Z' rest frame: l+ l- back to back (isotropic), then boosted to the K+ frame; (l+, l-)."""
+    p3 = float(two_body_momentum(m_zprime, m_lep, m_lep))
+    wx, wy, wz = _directions(u_cos, u_phi)
+    wx *= p3
+    wy *= p3
+    wz *= p3
+    e3 = np.hypot(p3, m_lep)
+    lplus = _boost((e3, wx, wy, wz), zp, m_zprime)
+    lminus = _boost((e3, -wx, -wy, -wz), zp, m_zprime)
+    return lplus, lminus
+
+
+def _kaons(
+    rng: np.random.Generator, n: int, p_kaon: float, sigma: float
+) -> tuple[NDArray[np.float64], NDArray, NDArray]:
+    """Lab kaons along +z: their (4, n) four-momenta, and gamma and gamma beta of the boost
+    from the K+ frame to the lab."""
+    pk = _kaon_momenta(rng, n, p_kaon, sigma)
+    ek = np.hypot(pk, M_K_PLUS)
+    kaon = np.zeros((4, n))
+    kaon[0], kaon[3] = ek, pk
+    return kaon, ek / M_K_PLUS, pk / M_K_PLUS
+
+
 def generate(
     m_nuh: float,
     m_zprime: float,
@@ -293,40 +358,11 @@ def generate(
         raise KinematicsError(f"asymmetry: {asymmetry!r} is not in [-1, 1]")
     rng = np.random.default_rng(seed)
     n = int(n)
-    m_lep = CHANNELS[channel]
     uniforms = rng.random((6, n))
-    # K+ rest frame: mu+ and nu_h back to back along an isotropic direction.
-    p1 = float(two_body_momentum(M_K_PLUS, M_MUON, m_nuh))
-    ux, uy, uz = _directions(uniforms[0], uniforms[1])
-    nuh = (np.hypot(p1, m_nuh), p1 * ux, p1 * uy, p1 * uz)
-    mu = (np.hypot(p1, M_MUON), -nuh[1], -nuh[2], -nuh[3])
-    # nu_h rest frame: nu and Z' back to back, then boosted to the K+ frame.
-    p2 = 0.5 * (m_nuh - m_zprime**2 / m_nuh)
-    if asymmetry == 0.0:
-        vx, vy, vz = _directions(uniforms[2], uniforms[3])
-    else:  # Z' opposite to the nu, whose angle to the nu_h flight direction is asymmetric
-        cos_nu = _asymmetric_cosine(uniforms[2], asymmetry)
-        vx, vy, vz = _around((ux, uy, uz), -cos_nu, uniforms[3])
-    vx *= p2
-    vy *= p2
-    vz *= p2
-    zp = _boost((np.hypot(p2, m_zprime), vx, vy, vz), nuh, m_nuh)
-    nu = _boost((p2, -vx, -vy, -vz), nuh, m_nuh)
-    # Z' rest frame: l+ l- back to back, then boosted to the K+ frame.
-    p3 = float(two_body_momentum(m_zprime, m_lep, m_lep))
-    wx, wy, wz = _directions(uniforms[4], uniforms[5])
-    wx *= p3
-    wy *= p3
-    wz *= p3
-    e3 = np.hypot(p3, m_lep)
-    lplus = _boost((e3, wx, wy, wz), zp, m_zprime)
-    lminus = _boost((e3, -wx, -wy, -wz), zp, m_zprime)
-    # K+ frame to the lab: a boost along +z.
-    pk = _kaon_momenta(rng, n, p_kaon, sigma_p_kaon)
-    ek = np.hypot(pk, M_K_PLUS)
-    gamma, gamma_beta = ek / M_K_PLUS, pk / M_K_PLUS
-    kaon = np.zeros((4, n))
-    kaon[0], kaon[3] = ek, pk
+    nuh, mu, axis = _kaon_decay(m_nuh, uniforms[0], uniforms[1])
+    zp, nu = _nuh_decay(nuh, m_nuh, m_zprime, axis, asymmetry, uniforms[2], uniforms[3])
+    lplus, lminus = _zprime_decay(zp, m_zprime, CHANNELS[channel], uniforms[4], uniforms[5])
+    kaon, gamma, gamma_beta = _kaons(rng, n, p_kaon, sigma_p_kaon)
     inputs = {
         "m_nuh": m_nuh,
         "m_zprime": m_zprime,

@@ -393,7 +393,7 @@ def select_contours(
                 f"{', '.join(sorted({c.source for c in contours}))}"
             )
         return [c for c in contours if c.source in wanted]
-    chosen = list(contours) if include_all else [c for c in contours if is_bound(c)]
+    chosen = list(contours) if include_all else [c for c in contours if is_bound(res, c)]
     combined = combined_exclusion(res, list(contours))
     return chosen + ([combined] if combined is not None else [])
 

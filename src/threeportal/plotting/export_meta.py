@@ -9,7 +9,8 @@ The exporters (:mod:`threeportal.plotting.export`) write the same facts into eve
   from the provenance of the input files the scan used;
 - :func:`benchmark`: every fixed model parameter of the plane, with its unit;
 - :func:`is_bound` / :func:`combined_exclusion`: the contours a limit plot shows, and the
-  union of every bound as one region;
+  union of every bound as one region (a reference, e.g. a peak search as published, is no
+  bound: its dataset's ``reference`` attribute);
 - :func:`edge_flags`: which points lie on the scan frame or end on a domain edge.
 """
 
@@ -59,7 +60,6 @@ _LAYER_INPUTS = {
     "e141": ("e141_limit",),
 }
 _EXPERIMENT_NAMES = {"kek": "KEK", "e949": "E949", "na62": "NA62"}
-_BOUND = re.compile(r"^(?!.*_original_).*_excluded$")
 _LINE_TITLES = {
     "na62_ee_expected_events": "NA62 sensitivity to K+ -> mu+ nu e+ e-: {} expected event(s)",
     "na62_mumu_expected_events": "NA62 sensitivity to K+ -> mu+ nu mu+ mu-: {} expected event(s)",
@@ -97,16 +97,25 @@ def export_name(contour: Contour) -> str:
     return f"{source}_{level}{units}"
 
 
-def is_bound(contour: Contour) -> bool:
+def _excludes(res: ResultLike, source: str) -> bool:
+    """Whether mask ``source`` is an excluded region of a bound (not of a reference)."""
+    return source.endswith("_excluded") and not res.is_reference(source)
+
+
+def is_bound(res: ResultLike, contour: Contour) -> bool:
     """Whether a limit plot shows it: exclusions, sensitivities, lifetimes, upscattering."""
     if contour.kind == "region":
-        return bool(_BOUND.match(contour.source)) or contour.source in _REGION_TITLES
+        return _excludes(res, contour.source) or contour.source in _REGION_TITLES
     # a recast dark-photon limit's outline (signal over limit yield = 1) is a bound
     return contour.source in _LINE_TITLES or contour.source.endswith(_RECAST_SUFFIX)
 
 
-def title(contour: Contour, description: str) -> str:
-    """What the contour is, in physics words (falls back on the dataset's description)."""
+def title(contour: Contour, description: str, *, reference: bool = False, item: str = "") -> str:
+    """What the contour is, in physics words (falls back on the dataset's description).
+
+    ``reference`` and ``item`` are those of the contour's dataset (see
+    :meth:`~threeportal.results.ScanResult.is_reference` and ``ScanResult.item``).
+    """
     if contour.kind == "line" and contour.source in _LINE_TITLES:
         return _LINE_TITLES[contour.source].format(_number(contour.level))
     if contour.kind == "region" and contour.source in _REGION_TITLES:
@@ -114,10 +123,9 @@ def title(contour: Contour, description: str) -> str:
     if contour.kind == "line" and contour.source.endswith(_RECAST_SUFFIX):
         limit = contour.source.removesuffix(_RECAST_SUFFIX)
         return f"{limit} dark-photon limit recast onto the Z' (excluded where signal > limit)"
-    match = re.match(r"^peak_search_(\w+?)_(original_)?excluded$", contour.source)
-    if match:
-        experiment = _EXPERIMENT_NAMES.get(match[1], match[1])
-        how = "as published" if match[2] else "reinterpreted for visible nu_h decays"
+    if contour.kind == "region" and contour.layer == "peak_search" and item:
+        experiment = _EXPERIMENT_NAMES.get(item, item)
+        how = "as published" if reference else "reinterpreted for visible nu_h decays"
         return f"{experiment} K+ -> mu+ N peak search, {how}: excluded"
     text = description.split(" (")[0]
     if contour.kind == "line":
@@ -164,7 +172,7 @@ def benchmark(res: ResultLike) -> dict[str, str]:
 
 def combined_exclusion(res: ResultLike, contours: list[Contour]) -> Contour | None:
     """One region: the union of every bound's excluded region (None if there is none)."""
-    names = [c.source for c in contours if c.kind == "region" and _BOUND.match(c.source)]
+    names = [c.source for c in contours if c.kind == "region" and _excludes(res, c.source)]
     names = [n for n in names if n in res.masks]
     if not names:
         return None
@@ -229,7 +237,12 @@ def facts(res: ResultLike, contour: Contour) -> dict[str, Any]:
     """What every format says about a contour besides its points."""
     return {
         "name": export_name(contour),
-        "title": title(contour, description(res, contour)),
+        "title": title(
+            contour,
+            description(res, contour),
+            reference=res.is_reference(contour.source),
+            item=res.item(contour.source),
+        ),
         "references": references(res, contour),
         "benchmark": benchmark(res),
         **provenance(res),

@@ -4,11 +4,12 @@
 card); it never evaluates physics. What it draws, with the layer registry's styles:
 
 * every mask of a *region* layer is filled (edges drawn), except masks that are some
-  field's domain and ``*_original_*`` masks; masks of *curve* layers (e.g.
+  field's domain and reference masks (``reference`` attribute, e.g.
+  ``peak_search_kek_original_excluded``); masks of *curve* layers (e.g.
   ``na62_ee_sensitive``) are not drawn, their field's line is;
-* a region layer's ``*_original_*`` fields are drawn at their level as faint dashed lines
-  labelled with the experiment's name: the published bound before reinterpretation, so the
-  weakening is visible;
+* a region layer's reference fields (the published bound before reinterpretation) are drawn
+  at their level as faint dashed lines labelled with their ``item`` (the experiment's name),
+  so the weakening is visible;
 * every field of a curve layer is drawn at its levels, labelled in line with the layer
   label (one level) or ``<symbol> = <level> <units>`` (several levels, e.g. lifetimes).
 
@@ -72,6 +73,7 @@ class _Item:
     source: str
     style: dict[str, Any]
     edges: list[Piece] | None = None  # a region's outline: None draws the polygons' edges
+    per_item: str = ""  # the source's item (a published bound's experiment)
 
 
 def _edges(res: ResultLike, source: str, by_source: Mapping[str, list[Contour]]) -> Any:
@@ -119,14 +121,14 @@ def _plan(
         }
         st = layer_style(layer, "region" if kind == "region" else "curve", overrides)
         layer_kind = st["kind"]
-        original = "_original_" in source
+        reference = res.is_reference(source)
         if kind == "region":
-            if layer_kind == "region" and source not in domains and not original:
+            if layer_kind == "region" and source not in domains and not reference:
                 edges = _edges(res, source, by_source) if group[0].pieces else None
                 items.append(_Item(group, "region", layer, source, st, edges))
         elif layer_kind == "region":
-            if original:
-                items.append(_Item(group, "bound", layer, source, st))
+            if reference:
+                items.append(_Item(group, "bound", layer, source, st, per_item=res.item(source)))
         else:
             role = "curve" if len(group) == 1 else "levels"
             items.append(_Item(group, role, layer, source, st))
@@ -183,7 +185,7 @@ def _line_labels(item: _Item) -> dict[float, list[str]]:
     if item.role == "curve":
         return {c.level: _choices(st.get("label")) for c in item.contours}
     if item.role == "bound":
-        key = item.source.removeprefix(f"{item.layer}_").split("_original")[0]
+        key = item.per_item or item.source
         name = EXPERIMENT_NAMES.get(key, key)
         texts = [t.format(name=name) for t in _choices(st.get("bound_label", BOUND_LABELS))]
         return {c.level: texts for c in item.contours}

@@ -9,7 +9,10 @@ Every group of the file is written and read here, and nowhere else:
   attrs ``units``, ``scale``); 2-D datasets of shape (ny, nx): fields (float32; attrs
   ``kind="field"``, ``layer``, ``units``, ``description``, ``levels``, ``domain`` naming the
   field's domain mask) and masks (uint8; attrs ``kind="mask"``, ``layer``, ``description``,
-  ``domain_of`` for a domain mask); ``tiles_done`` (bool, one per tile);
+  ``domain_of`` for a domain mask, ``region_field``/``region_level``/``region_side`` for a
+  level set of a field), both with ``reference`` (bool: the published bound before a layer's
+  rescaling, not a bound) and, for an output declared per entry of an option, ``item`` (that
+  entry, e.g. the experiment ``kek``); ``tiles_done`` (bool, one per tile);
 - ``/contours`` (:mod:`.contours`) and ``/refined`` (:mod:`.refined`), replaced in place by
   :mod:`.update` (never a copy of the file).
 
@@ -18,7 +21,8 @@ Every dataset carries HDF5's Fletcher-32 checksum, checked on each read
 
 Everything lives in the root group so that ``xarray.open_dataset(path, engine="h5netcdf")``
 sees every field with its two coordinates. :mod:`.files` holds the single attribute reader,
-the single way to open a result for update and the reserved names a layer output may not use.
+the lock and the reserved names a layer output may not use; :mod:`.update` the single way to
+change a complete result (in place).
 """
 
 from __future__ import annotations
@@ -39,10 +43,8 @@ from .files import (
     SCHEMA,
     SCHEMA_VERSION,
     dataset_names,
-    open_for_update,
     read_attrs,
     read_header,
-    replace_card,
     scan_lock,
 )
 from .reader import ScanResult, load, verify_result
@@ -86,14 +88,12 @@ __all__ = [
     "domain_name",
     "field_entries",
     "load",
-    "open_for_update",
     "read_attrs",
     "read_contours",
     "read_header",
     "read_refined",
     "refined_current",
     "refined_levels",
-    "replace_card",
     "scan_lock",
     "set_card",
     "update_group",

@@ -1,14 +1,15 @@
-"""Opening, locking, checking and updating a result file; the one reader of HDF5 attributes.
+"""Opening, locking and checking a result file; the one reader of HDF5 attributes.
 
 Every other module of :mod:`threeportal.results` goes through these functions, so a result
-file is opened, decoded and rewritten one way only:
+file is opened, decoded and locked one way only:
 
 - :func:`open_h5` opens with a one-line :class:`~threeportal.errors.ScanError` for a missing,
   foreign, truncated or damaged file;
 - :func:`read_attrs` decodes attributes (bytes -> str, numpy scalars -> Python values, arrays
   kept, HDF5 dimension-scale bookkeeping dropped);
-- :func:`open_for_update` is the only way to add to a complete result (copy, change, rename);
 - :func:`scan_lock` keeps two writers of one result apart (waiting for the other if asked).
+
+A complete result is changed in place by :mod:`.update` (a group or the card), never copied.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import contextlib
 import errno
 import logging
 import os
-import shutil
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -27,14 +27,7 @@ import h5py
 import numpy as np
 
 from ..errors import ResultLockedError, ScanError, one_line
-from ..fileio import (
-    WriteError,
-    as_write_error,
-    ensure_free_space,
-    fsync_dir,
-    sweep_temporaries,
-    temporary_name,
-)
+from ..fileio import WriteError, as_write_error, fsync_dir
 from ..fileio import fsync_file as fsync
 
 __all__ = [
@@ -43,16 +36,13 @@ __all__ = [
     "RESERVED_NAMES",
     "SCHEMA",
     "SCHEMA_VERSION",
-    "UPDATE_LOCK_TIMEOUT",
     "check_header",
     "dataset_names",
     "fsync",
     "fsync_dir",
-    "open_for_update",
     "open_h5",
     "read_attrs",
     "read_header",
-    "replace_card",
     "scan_lock",
     "text_attr",
 ]
@@ -163,8 +153,6 @@ def dataset_names(path: str | os.PathLike[str]) -> dict[str, str]:
 
 
 # --- lock ---------------------------------------------------------------------------------
-#: How long :func:`open_for_update` waits for another writer of the same result, seconds.
-UPDATE_LOCK_TIMEOUT = 600.0
 #: Pause between two attempts to take a held lock, seconds.
 _LOCK_POLL = 0.1
 
@@ -271,51 +259,3 @@ def scan_lock(path: str | os.PathLike[str], timeout: float = 0.0) -> Iterator[No
         with contextlib.suppress(OSError):
             os.unlink(lock)
         os.close(fd)
-
-
-# --- durable replacement ------------------------------------------------------------------
-@contextlib.contextmanager
-def open_for_update(path: str | os.PathLike[str]) -> Iterator[h5py.File]:
-    """Open a complete result for additions (``/contours``, ``/refined``), atomically.
-
-    The file is copied to a temporary file next to it, the copy is opened read-write and
-    yielded; on a normal exit it replaces the original (rename), on an exception it is
-    deleted and the original is untouched (an OSError becomes a one-line
-    :class:`~threeportal.fileio.WriteError`). Everything not changed is preserved. The
-    result's lock is held meanwhile: another writer is waited for, up to
-    :data:`UPDATE_LOCK_TIMEOUT`. Temporaries left by killed processes (``<path>.update-<pid>``
-    of a pid no longer running) are removed first; free space for the copy is checked.
-
-    Examples
-    --------
-    >>> with open_for_update("results/fig3-left.h5") as f:  # doctest: +SKIP
-    ...     f.attrs["card"] = card.text
-    """
-    path = Path(path)
-    read_header(path)
-    with scan_lock(path, timeout=UPDATE_LOCK_TIMEOUT):
-        sweep_temporaries(path, "update")
-        tmp = temporary_name(path, "update")
-        ensure_free_space(tmp, path.stat().st_size)
-        try:
-            shutil.copyfile(path, tmp)
-            with h5py.File(tmp, "r+") as f:
-                yield f
-            fsync(tmp)
-            os.replace(tmp, path)
-            fsync_dir(path.parent)
-        except OSError as err:
-            raise as_write_error(err, path) from None
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-
-
-def replace_card(path: str | os.PathLike[str], card_text: str) -> None:
-    """Replace the stored card text of a complete result (e.g. new cosmetic ``[plot]`` keys).
-
-    Only for a card of the same scan: the card's SHA-256 (which excludes cosmetic tables) and
-    every dataset stay as they are.
-    """
-    with open_for_update(path) as f:
-        f.attrs["card"] = card_text

@@ -2,12 +2,19 @@
 
 Every read goes through HDF5's Fletcher-32 check (see :mod:`.writer`): a dataset whose stored
 bytes were altered raises :class:`~threeportal.errors.DamagedResultError` naming it.
+
+The ``reference`` and ``item`` attributes of fields and masks came after the first files of
+schema version 1 were written. For a dataset without them, :meth:`ScanResult.is_reference` and
+:meth:`ScanResult.item` read what those files said through names instead: a reference was
+named ``..._original_...`` (``peak_search_<item>_original_ratio`` and ``..._excluded``), and
+``peak_search_<item>_excluded`` named its experiment.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,6 +92,25 @@ class ScanResult:
         """Names of the masks that are some field's domain."""
         return {self.domain_name(name) for name in self.fields} - {""}
 
+    def is_reference(self, name: str) -> bool:
+        """Whether field or mask ``name`` is a reference, not a bound: the published bound
+        before its layer's rescaling, shown for comparison (its ``reference`` attribute)."""
+        attrs = self._attrs(name)
+        if "reference" in attrs:
+            return bool(attrs["reference"])
+        return _named_reference(name, attrs)
+
+    def item(self, name: str) -> str:
+        """The entry of the option (e.g. the experiment ``"kek"``) that field or mask ``name``
+        was declared for by its layer, "" if none (its ``item`` attribute)."""
+        attrs = self._attrs(name)
+        if "reference" in attrs:
+            return text_attr(attrs, "item")
+        return _named_item(name, attrs)
+
+    def _attrs(self, name: str) -> dict[str, Any]:
+        return self.field_attrs.get(name) or self.mask_attrs.get(name) or {}
+
     def defined(self, name: str) -> NDArray[np.float64]:
         """A copy of field ``name`` with NaN outside its domain."""
         values = np.array(self.fields[name], dtype=float)
@@ -115,6 +141,18 @@ class ScanResult:
             self.y_name: (self.y_name, self.y, {"units": self.y_units, "scale": self.y_scale}),
         }
         return xr.Dataset(data_vars=data_vars, coords=coords, attrs=dict(self.attrs))
+
+
+# --- datasets written before the reference and item attributes (see the module docstring)
+def _named_reference(name: str, attrs: dict[str, Any]) -> bool:
+    return "_original_" in name and "domain_of" not in attrs
+
+
+def _named_item(name: str, attrs: dict[str, Any]) -> str:
+    if _named_reference(name, attrs):
+        return name.removeprefix(f"{text_attr(attrs, 'layer')}_").split("_original")[0]
+    match = re.fullmatch(r"peak_search_(\w+?)_excluded", name)
+    return match[1] if match else ""
 
 
 def _data(path: Path, ds: h5py.Dataset) -> NDArray[Any]:

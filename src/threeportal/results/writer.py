@@ -3,7 +3,11 @@
 A scan writes ``<out>.partial`` tile by tile and renames it to ``<out>`` once complete, so
 ``<out>`` is complete or absent. The links between datasets are attributes written here: a
 field's ``domain`` names the mask where it is defined, that mask's ``domain_of`` names the field
-(read them back with :meth:`threeportal.results.ScanResult.domain`).
+(read them back with :meth:`threeportal.results.ScanResult.domain`). Every field and mask says
+whether it is a ``reference`` (the published bound before a layer's rescaling, not a bound
+itself) and, when its layer declares it once per entry of an option, that entry (``item``);
+read them with :meth:`~threeportal.results.ScanResult.is_reference` and
+:meth:`~threeportal.results.ScanResult.item`.
 
 Storage: fields are float32 (6e-8 relative: the contour levels need ~1e-4 and the physics
 inputs are known to per cent), masks uint8. Every dataset is chunked with HDF5's Fletcher-32
@@ -96,11 +100,15 @@ class Entry:
     domain_of: str = ""
     #: For a mask that is a level set of a field: (field, level, "above"/"below").
     region: tuple[str, float, str] | None = None
+    #: A reference (the published bound before the layer's rescaling), not a bound.
+    reference: bool = False
+    #: The entry of the option the layer declares this output per ("" if none).
+    item: str = ""
 
     def attrs(self) -> dict[str, Any]:
         """HDF5 attributes of the dataset."""
         if self.kind == "field":
-            return {
+            attrs: dict[str, Any] = {
                 "kind": "field",
                 "layer": self.layer,
                 "units": self.units,
@@ -108,16 +116,17 @@ class Entry:
                 "levels": np.asarray(self.levels, dtype=float),
                 "domain": self.domain,
             }
-        attrs: dict[str, Any] = {
-            "kind": "mask",
-            "layer": self.layer,
-            "description": self.description,
-        }
+        else:
+            attrs = {"kind": "mask", "layer": self.layer, "description": self.description}
         if self.domain_of:
             attrs["domain_of"] = self.domain_of
         if self.region is not None:
             field, level, side = self.region
             attrs.update({"region_field": field, "region_level": level, "region_side": side})
+        # always written: a dataset without it predates it (see ScanResult.is_reference)
+        attrs["reference"] = bool(self.reference)
+        if self.item:
+            attrs["item"] = self.item
         return attrs
 
 
@@ -133,11 +142,16 @@ def field_entries(
     units: str,
     levels: Sequence[float],
     has_domain: bool,
+    reference: bool = False,
+    item: str = "",
 ) -> list[Entry]:
     """A field's entry, and its domain mask's entry (linked both ways) if it has a domain."""
     domain = domain_name(name) if has_domain else ""
     levels = tuple(float(v) for v in levels)
-    entries = [Entry(name, "field", layer, description, units, levels, domain)]
+    field = Entry(
+        name, "field", layer, description, units, levels, domain, reference=reference, item=item
+    )
+    entries = [field]
     if domain:
         entries.append(Entry(domain, "mask", layer, f"where {name} is defined", domain_of=name))
     return entries

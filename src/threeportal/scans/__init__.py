@@ -18,7 +18,6 @@ from ..results import (
     ScanResult,
     Tiling,
     load,
-    open_for_update,
     read_header,
 )
 from .card import AXIS_PARAMETERS, Axis, Card, builtin_card_text, builtin_cards, load_card
@@ -42,7 +41,6 @@ __all__ = [
     "default_output",
     "load",
     "load_card",
-    "open_for_update",
     "read_header",
     "run_scan",
 ]

@@ -185,21 +185,33 @@ def probe_layout(card: Card, inputs: Inputs) -> list[Entry]:
         raise CardError(one_line(err)) from None
     entries: list[Entry] = []
     for layer, items in results.items():
-        for name, item in items.items():
-            if isinstance(item, Field):
+        for name, output in items.items():
+            if isinstance(output, Field):
                 entries += field_entries(
                     name,
                     layer,
-                    item.description,
-                    item.units,
-                    item.levels,
-                    item.domain is not None,
+                    output.description,
+                    output.units,
+                    output.levels,
+                    output.domain is not None,
+                    reference=output.reference,
+                    item=output.item or "",
                 )
             else:
                 region = None
-                if item.region_field and item.region_level is not None and item.region_side:
-                    region = (item.region_field, float(item.region_level), item.region_side)
-                entries.append(Entry(name, "mask", layer, item.description, region=region))
+                if output.region_field and output.region_level is not None and output.region_side:
+                    region = (output.region_field, float(output.region_level), output.region_side)
+                entries.append(
+                    Entry(
+                        name,
+                        "mask",
+                        layer,
+                        output.description,
+                        region=region,
+                        reference=output.reference,
+                        item=output.item or "",
+                    )
+                )
     names = [e.name for e in entries]
     for name in names:
         if names.count(name) > 1 or name in (*RESERVED_NAMES, card.x.parameter, card.y.parameter):
@@ -338,21 +350,10 @@ def run_scan(
     if not isinstance(card, Card):
         card = load_card(card)
     _check_arguments(backend, scheduler, jobs, tile)
-    out = Path(output) if output is not None else default_output(card)
-    if out.exists() and out.is_dir():
-        raise ScanArgumentError("output", str(out), "is a directory; a result file path is needed")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if jobs is None:
-        jobs = -1 if backend == "dask" else choose_jobs(card.x.n * card.y.n)
-    elif jobs < 0 and backend != "dask":
-        jobs = cores()
-
+    out = _output_path(card, output)
+    jobs = _workers(card, backend, jobs)
     with scan_lock(out):
-        inputs = Inputs(card.inputs)
-        try:
-            inputs_sha = inputs.sha256
-        except ValueError as err:
-            raise CardError(one_line(err)) from None
+        inputs, inputs_sha = _inputs(card)
         entries = stored_entries(probe_layout(card, inputs), card.diagnostics)
         stored_card = None if force else cache_hit(out, card, inputs_sha, entries)
         hit = stored_card is not None
@@ -360,17 +361,50 @@ def run_scan(
             with _backend(backend, scheduler):
                 n_tiles = _scan(card, inputs, entries, out, jobs, backend, tile, force, progress)
     # outside the scan lock: the in-place updates take it themselves
-    if hit and _plot_table(stored_card) != card.data.get("plot", {}):
-        set_card(out, card.text)  # same scan, new [plot] styles: keep them with it
-    evaluations = refine_result(out, card, inputs)  # no-op unless [grid] refine > 0
-    if evaluations:
-        _log.info("refined the contours of %s: %d levels, %d model evaluations",
-                  out, card.refine, evaluations)  # fmt: skip
+    _update(out, card, inputs, stored_card)
     if not hit:
         _log.info("wrote %s: %d x %d grid (%s x %s), %d layers, %d tiles, %d workers, %.1f s",
                   out, card.x.n, card.y.n, card.x.parameter, card.y.parameter,
                   len(card.constraints), n_tiles, jobs, time.perf_counter() - started)  # fmt: skip
     return out
+
+
+def _output_path(card: Card, output: str | os.PathLike[str] | None) -> Path:
+    """The result file (its directory made), refusing a directory."""
+    out = Path(output) if output is not None else default_output(card)
+    if out.exists() and out.is_dir():
+        raise ScanArgumentError("output", str(out), "is a directory; a result file path is needed")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _workers(card: Card, backend: str, jobs: int | None) -> int:
+    """The number of workers: ``jobs``, else chosen from the grid; -1 locally: every core."""
+    if jobs is None:
+        return -1 if backend == "dask" else choose_jobs(card.x.n * card.y.n)
+    if jobs < 0 and backend != "dask":
+        return cores()
+    return jobs
+
+
+def _inputs(card: Card) -> tuple[Inputs, str]:
+    """The card's inputs and their SHA-256 (a CardError if one cannot be read)."""
+    inputs = Inputs(card.inputs)
+    try:
+        return inputs, inputs.sha256
+    except ValueError as err:
+        raise CardError(one_line(err)) from None
+
+
+def _update(out: Path, card: Card, inputs: Inputs, stored_card: str | None) -> None:
+    """After the scan (or a cache hit ``stored_card``): keep new ``[plot]`` styles with the
+    result, and refine its contours if the card asks for it."""
+    if stored_card is not None and _plot_table(stored_card) != card.data.get("plot", {}):
+        set_card(out, card.text)  # same scan, new [plot] styles: keep them with it
+    evaluations = refine_result(out, card, inputs)  # no-op unless [grid] refine > 0
+    if evaluations:
+        _log.info("refined the contours of %s: %d levels, %d model evaluations",
+                  out, card.refine, evaluations)  # fmt: skip
 
 
 def _scan(
