@@ -12,14 +12,15 @@ import pytest
 from threeportal.plotting import extract_contours
 from threeportal.plotting.export import select_contours
 from threeportal.plotting.export_meta import facts
-from threeportal.plotting.panels import _line_labels, _plan
+from threeportal.plotting.panels import _line_labels
+from threeportal.plotting.plan import plan_items
 from threeportal.scans import load
 
 
 def _plan_of(path: Path) -> list[tuple[str, str, tuple[str, ...]]]:
     """(role, source, labels of its first level) of every item a panel draws."""
     res = load(path)
-    items = _plan(res, extract_contours(res), {})
+    items = plan_items(res, extract_contours(res), {})
     out = []
     for item in items:
         labels = _line_labels(item) if item.role != "region" else {0: []}

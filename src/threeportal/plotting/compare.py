@@ -29,7 +29,8 @@ from ._result import PlottingError, ResultLike, open_result
 from .annotations import Z, parameter_text
 from .contours import Contour, result_contours
 from .frame import off_frame_pieces
-from .panels import _plan, _set_axes
+from .panels import _set_axes
+from .plan import plan_items
 from .styles import PANEL_LABELS
 
 __all__ = ["comparison_figure", "draw_comparison"]
@@ -46,7 +47,7 @@ def _outlines(
     """``{layer: (colour, [(N, 2) xy, ...])}``: region outlines and curve layers' lines,
     without the stretches along the frame."""
     out: dict[str, tuple[Any, list]] = {}
-    for item in _plan(res, contours, {}):
+    for item in plan_items(res, contours, {}):
         if item.role == "region":
             colour = item.style.get("edgecolor", "0.3")
             pieces = item.edges if item.edges is not None else item.contours[0].pieces

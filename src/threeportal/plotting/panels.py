@@ -29,7 +29,6 @@ region label at data coordinates).
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,97 +42,24 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
-from ._result import ResultLike, card_table, open_result
+from ._result import ResultLike, open_result
 from .annotations import Z, draw_legend, draw_note, parameter_text
-from .contours import Contour, Piece, extract_lines, result_contours
+from .contours import Contour, result_contours
 from .dark_photon import DARK_PHOTON_LAYER, draw_dark_photon_limits
-from .frame import off_frame, off_frame_pieces, visible_length
+from .frame import off_frame_pieces, visible_length
 from .labels import Raster, label_lines, place_text
-from .regions import region_definition
+from .plan import PlanItem, merged_styles, plan_items
 from .styles import (
     BOUND_LABELS,
     EXPERIMENT_NAMES,
     FIELD_SYMBOLS,
-    OUTPUT_STYLES,
     axis_label,
-    layer_style,
 )
 
 __all__ = ["draw_result"]
 
 # Line roles in labelling order: the most important labels get the best places.
 _LINE_ROLES = ("curve", "levels", "bound")
-
-
-@dataclass
-class _Item:
-    contours: list[Contour]
-    role: str  # "region", "curve", "levels" or "bound"
-    layer: str
-    source: str
-    style: dict[str, Any]
-    edges: list[Piece] | None = None  # a region's outline: None draws the polygons' edges
-    per_item: str = ""  # the source's item (a published bound's experiment)
-
-
-def _edges(res: ResultLike, source: str, by_source: Mapping[str, list[Contour]]) -> Any:
-    """The outline of a region defined by a field: that field's iso-line at the region's
-    level (never the frame or the field's domain boundary); None for a plain mask."""
-    definition = region_definition(res, source)
-    if definition is None:  # a plain mask: its polygons, less what runs along the frame
-        return off_frame(res, by_source[source][0].pieces)
-    for contour in by_source.get(definition.field, []):
-        if math.isclose(contour.level, definition.level, rel_tol=1e-9):
-            return list(contour.pieces)
-    return _field_lines(res, definition.field, definition.level)
-
-
-def _field_lines(res: ResultLike, field: str, level: float) -> list[Piece]:
-    """Iso-line of a stored field at a level that is not one of its contour levels."""
-    return extract_lines(
-        res.x,
-        res.y,
-        res.fields[field],
-        level,
-        domain=res.domain(field),
-        x_scale=res.x_scale,
-        y_scale=res.y_scale,
-    )
-
-
-def _plan(
-    res: ResultLike, contours: Sequence[Contour], style: Mapping[str, Mapping[str, Any]]
-) -> list[_Item]:
-    """What to draw, in drawing order."""
-    domains = res.domain_masks()
-    by_source: dict[str, list[Contour]] = {}
-    for contour in contours:
-        by_source.setdefault(contour.source, []).append(contour)
-    items = []
-    for source, group in by_source.items():
-        layer, kind = group[0].layer, group[0].kind
-        if layer == DARK_PHOTON_LAYER:  # drawn by draw_dark_photon_limits
-            continue
-        overrides = {
-            **OUTPUT_STYLES.get(source, {}),
-            **style.get(layer, {}),
-            **style.get(source, {}),
-        }
-        st = layer_style(layer, "region" if kind == "region" else "curve", overrides)
-        layer_kind = st["kind"]
-        reference = res.is_reference(source)
-        if kind == "region":
-            if layer_kind == "region" and source not in domains and not reference:
-                edges = _edges(res, source, by_source) if group[0].pieces else None
-                items.append(_Item(group, "region", layer, source, st, edges))
-        elif layer_kind == "region":
-            if reference:
-                items.append(_Item(group, "bound", layer, source, st, per_item=res.item(source)))
-        else:
-            role = "curve" if len(group) == 1 else "levels"
-            items.append(_Item(group, role, layer, source, st))
-    order = {"region": 0, "bound": 1, "levels": 2, "curve": 3}
-    return sorted(items, key=lambda item: order[item.role])
 
 
 def _region_path(contour: Contour) -> MplPath | None:
@@ -152,7 +78,7 @@ def _region_path(contour: Contour) -> MplPath | None:
     return MplPath(np.concatenate(vertices), np.concatenate(codes))
 
 
-def _line_style(item: _Item) -> dict[str, Any]:
+def _line_style(item: PlanItem) -> dict[str, Any]:
     """Colour, line style and width, alpha and zorder of a line item."""
     st = item.style
     if item.role == "bound":
@@ -179,7 +105,7 @@ def _choices(label: str | Sequence[str] | None) -> list[str]:
     return [label] if isinstance(label, str) else [str(v) for v in label if v]
 
 
-def _line_labels(item: _Item) -> dict[float, list[str]]:
+def _line_labels(item: PlanItem) -> dict[float, list[str]]:
     """In-line label (and shorter alternatives) of each level of a line item."""
     st = item.style
     if item.role == "curve":
@@ -195,7 +121,9 @@ def _line_labels(item: _Item) -> dict[float, list[str]]:
     return {c.level: [f"{symbol} = {c.level:g}{suffix}"] for c in item.contours}
 
 
-def _legend_text(item: _Item, levels: Sequence[float], formats: Mapping[float, list[str]]) -> str:
+def _legend_text(
+    item: PlanItem, levels: Sequence[float], formats: Mapping[float, list[str]]
+) -> str:
     """One legend entry for the levels of a line item that found no room for a label."""
     if item.role == "levels" and len(levels) > 1:
         symbol = FIELD_SYMBOLS.get(item.source, item.source)
@@ -213,7 +141,7 @@ class _Canvas:
     regions: dict[str, list[MplPath]] = field(default_factory=dict)
     region_styles: dict[str, dict[str, Any]] = field(default_factory=dict)
     region_keys: dict[str, list[int]] = field(default_factory=dict)  # raster keys per layer
-    lines: list[tuple[int, _Item, ContourSet]] = field(default_factory=list)
+    lines: list[tuple[int, PlanItem, ContourSet]] = field(default_factory=list)
     outlines: list[tuple[int, Any]] = field(default_factory=list)  # (key, (N, 2) data xy)
     handles: list[tuple[Artist, str]] = field(default_factory=list)  # legend entries
 
@@ -254,7 +182,7 @@ def draw_result(
     """
     res = open_result(result)
     contours = result_contours(res) if contours is None else contours
-    items = _plan(res, contours, _styles(res, style))
+    items = plan_items(res, contours, merged_styles(res, style))
     _set_axes(ax, res)
     canvas = _Canvas()
     recast = draw_dark_photon_limits(
@@ -288,16 +216,6 @@ def draw_result(
     return canvas.artists
 
 
-def _styles(
-    res: ResultLike, style: Mapping[str, Mapping[str, Any]] | None
-) -> dict[str, dict[str, Any]]:
-    """The stored card's ``[plot]`` overrides with ``style`` on top, by layer or dataset."""
-    merged = {k: dict(v) for k, v in card_table(res, "plot").items() if isinstance(v, Mapping)}
-    for key, value in (style or {}).items():
-        merged[key] = {**merged.get(key, {}), **value}
-    return merged
-
-
 def _set_axes(ax: Axes, res: ResultLike) -> None:
     """Scales, limits and labels of the axes, from the stored axes."""
     ax.set_xscale(res.x_scale)
@@ -308,7 +226,7 @@ def _set_axes(ax: Axes, res: ResultLike) -> None:
     ax.set_ylabel(axis_label(res.y_name, res.y_units))
 
 
-def _draw_region(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
+def _draw_region(ax: Axes, canvas: _Canvas, key: int, item: PlanItem) -> None:
     """Fill a region item (all its pieces and holes as one patch), or hatch it.
 
     A region defined by a field gets no polygon edge: its outline is the field's iso-line
@@ -341,7 +259,7 @@ def _draw_region(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
         )
 
 
-def _draw_edges(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
+def _draw_edges(ax: Axes, canvas: _Canvas, key: int, item: PlanItem) -> None:
     """Outline of a field-defined region: its iso-line, except where it runs inside another
     region of the same layer (a layer's union has one outline)."""
     others = [
@@ -380,7 +298,7 @@ def _region_path_of(canvas: _Canvas, key: int) -> MplPath | None:
     return None
 
 
-def _draw_line(ax: Axes, canvas: _Canvas, key: int, item: _Item) -> None:
+def _draw_line(ax: Axes, canvas: _Canvas, key: int, item: PlanItem) -> None:
     """Draw the levels of a line item as one contour set (stretches along the frame left out)."""
     item.contours = [
         dataclasses.replace(c, pieces=off_frame_pieces(ax, c.pieces)) for c in item.contours
