@@ -74,7 +74,13 @@ class Raster:
     def inside(self, path: MplPath) -> NDArray[np.bool_]:
         """Cells whose centre is inside a (data-coordinate) path."""
         display = self.ax.transData.transform_path(path)
-        return display.contains_points(self.centres).reshape(self.ny, self.nx)
+        box = display.get_extents()  # only centres in the path's box can be inside it
+        x, y = self.centres[:, 0], self.centres[:, 1]
+        near = (x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)
+        out = np.zeros(len(self.centres), dtype=bool)
+        if near.any():
+            out[near] = display.contains_points(self.centres[near])
+        return out.reshape(self.ny, self.nx)
 
     def mark(self, box: Any, pad: float = 1.0) -> None:
         """Mark a display-coordinate bounding box as taken."""
