@@ -33,3 +33,14 @@ def test_one_worker_for_small_grids_all_cores_for_large():
     assert choose_jobs(200 * 200) == 1
     assert choose_jobs(2000 * 2000) == cores()
     assert math.isqrt(TILE_MEMORY_BUDGET // _BYTES_PER_POINT) > 250  # large tiles by default
+
+
+def test_the_allocator_is_tuned_for_tiles_on_glibc():
+    """Evaluating processes let glibc keep MiB-sized temporaries on its heap (issue 12)."""
+    import platform
+
+    from threeportal.scans.workers import tune_allocator
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt is glibc's")
+    assert tune_allocator() is True

@@ -82,7 +82,6 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
         "numpy",
         "scipy",
         "matplotlib",
-        "joblib",
         "h5py",
         "hepunits",
         "particle",

@@ -171,8 +171,9 @@ def _register_scan(subparsers: Any) -> None:
     scan.add_argument(
         "--backend",
         choices=BACKENDS,
-        default="loky",
-        help="joblib backend (default: loky on the local cores)",
+        default="local",
+        help="where tiles run: local worker processes (default; 'loky' is an old name for"
+        " them) or the workers of a dask.distributed scheduler",
     )
     scan.add_argument(
         "--scheduler",

@@ -57,7 +57,7 @@ class DataFileError(ThreeportalError):
         super().__init__(f"{where}: {self.problem}; {self.allowed}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Keep the exception picklable (joblib workers send exceptions between processes).
+        # Keep the exception picklable (scan workers send exceptions between processes).
         return (type(self), (self.file, self.line, self.problem, self.allowed))
 
 

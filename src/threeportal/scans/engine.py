@@ -6,8 +6,10 @@ returns ~60 MB, not the ~330 MB of every float64 output); the parent process alo
 the HDF5 file (see :mod:`threeportal.results`), one tile as it arrives, so no grid-sized
 array is ever held. Backends: ``local`` worker processes (forked, killed with the parent,
 watched: a dead worker ends the scan with :class:`~threeportal.errors.WorkerDiedError`
-within seconds) or joblib's ``dask`` backend on an existing ``dask.distributed`` scheduler
-(``loky`` is accepted as the former name of ``local``). Defaults: the tile side comes from
+within seconds) or the workers of an existing ``dask.distributed`` scheduler (two tiles
+per worker in flight, each released as it arrives; ``loky`` is accepted as the former name
+of ``local``). Every evaluating process tunes glibc's allocator for the tiles' temporaries
+(:func:`~threeportal.scans.workers.tune_allocator`). Defaults: the tile side comes from
 the grid and a memory budget, the number of local workers from the grid size (one worker
 for grids too small to gain from more). Messages go to the ``threeportal`` logger (INFO: what
 was done; WARNING: an interruption), progress to an optional ``progress(done, total)``
@@ -48,7 +50,15 @@ from .card import Card, load_card
 from .errors import CardError, ScanError
 from .refine import refine_result
 from .resume import cache_hit, create, partial_state, reopen
-from .workers import TILE_MEMORY_BUDGET, choose_jobs, choose_tile, cores, local_tiles
+from .workers import (
+    TILE_MEMORY_BUDGET,
+    choose_jobs,
+    choose_tile,
+    cores,
+    dask_tiles,
+    local_tiles,
+    tune_allocator,
+)
 
 __all__ = [
     "BACKENDS",
@@ -87,6 +97,7 @@ def default_output(card: Card) -> Path:
 # --- evaluation of one tile (runs in the workers) -----------------------------------------
 @functools.lru_cache(maxsize=4)
 def _worker_state(card_text: str) -> tuple[Card, Inputs, NDArray[np.float64], NDArray[np.float64]]:
+    tune_allocator()
     card = Card.from_text(card_text, source="scan worker")
     return card, Inputs(card.inputs), card.x.values(), card.y.values()
 
@@ -222,13 +233,12 @@ def probe_layout(card: Card, inputs: Inputs) -> list[Entry]:
 # --- execution ----------------------------------------------------------------------------
 @contextlib.contextmanager
 def _backend(backend: str, scheduler: str | None) -> Iterator[None]:
-    """Connect to the dask scheduler (if any) and make joblib use it meanwhile."""
+    """Connect to the dask scheduler (if any), the current client meanwhile."""
     if backend != "dask":
         yield
         return
     try:
         from distributed import Client
-        from joblib import parallel_config
     except ImportError:
         raise ScanError(
             "backend 'dask' needs dask.distributed: pip install 'dask[distributed]'"
@@ -239,7 +249,7 @@ def _backend(backend: str, scheduler: str | None) -> Iterator[None]:
         raise ScanArgumentError(
             "scheduler", scheduler, f"cannot connect ({one_line(err)})"
         ) from None
-    with client, client.as_current(), parallel_config(backend="dask"):
+    with client, client.as_current():
         yield
 
 
@@ -253,14 +263,7 @@ def _tiles(
 ) -> Iterator[tuple[int, TileArrays]]:
     """Tile results in the order they finish (inside :func:`_backend`)."""
     if backend == "dask":
-        from joblib import Parallel, delayed
-
-        tasks = (delayed(compute_tile)(card.text, k, tiling.bounds(k), names) for k in todo)
-        results = Parallel(n_jobs=jobs, return_as="generator_unordered")(tasks)
-        try:
-            yield from results
-        finally:
-            results.close()
+        yield from dask_tiles(compute_tile, card.text, tiling, todo, jobs, names)
     elif jobs == 1:
         for k in todo:
             yield compute_tile(card.text, k, tiling.bounds(k), names)
@@ -316,8 +319,8 @@ def run_scan(
         for grids below ~250k points, else all local cores (all dask workers with dask).
         1 runs in this process.
     backend : {"local", "dask"}
-        ``"local"``: worker processes on this machine; ``"dask"``: joblib's dask backend on
-        the ``dask.distributed`` scheduler ``scheduler``. ``"loky"`` means ``"local"``.
+        ``"local"``: worker processes on this machine; ``"dask"``: the workers of the
+        ``dask.distributed`` scheduler ``scheduler``. ``"loky"`` means ``"local"``.
     scheduler : str, optional
         Scheduler address, e.g. ``"tcp://10.0.0.1:8786"`` (only with ``backend="dask"``).
     tile : int, optional

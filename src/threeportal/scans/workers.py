@@ -9,6 +9,10 @@ that dies ends the scan within a second with :class:`~threeportal.errors.WorkerD
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import functools
+import itertools
 import math
 import multiprocessing
 import os
@@ -23,7 +27,15 @@ from numpy.typing import NDArray
 from ..errors import WorkerDiedError
 from ..results import Tiling
 
-__all__ = ["TILE_MEMORY_BUDGET", "choose_jobs", "choose_tile", "cores", "local_tiles"]
+__all__ = [
+    "TILE_MEMORY_BUDGET",
+    "choose_jobs",
+    "choose_tile",
+    "cores",
+    "dask_tiles",
+    "local_tiles",
+    "tune_allocator",
+]
 
 TileArrays = dict[str, NDArray[Any]]
 
@@ -39,6 +51,38 @@ _MIN_AUTO_TILE = 100
 _PARALLEL_POINTS = 250_000
 #: Seconds between checks that every local worker is alive.
 _WATCH_SECONDS = 0.5
+
+
+#: glibc ``mallopt`` parameters and the values :func:`tune_allocator` sets (bytes).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_TRIM_THRESHOLD = 64 * 2**20
+_MMAP_THRESHOLD = 32 * 2**20
+
+
+@functools.cache
+def tune_allocator() -> bool:
+    """Let glibc serve a tile's temporary arrays (a few MiB each) from its heap; once per process.
+
+    Left alone, glibc maps blocks above an adaptive threshold afresh and unmaps them when
+    freed, so each numpy temporary of an evaluation pays page faults when first touched; a
+    dask nanny's ``MALLOC_TRIM_THRESHOLD_`` pins that threshold at 128 kB for good, which made
+    tiles on dask workers 2.6x slower than local ones. With blocks up to 32 MiB from the heap
+    and the heap returned to the system above 64 MiB, a 572 x 572 fig3-left tile evaluates in
+    0.55 s instead of 0.95 s (2 cores). Called by every process that evaluates tiles (the
+    scan process with one worker, the local and the dask workers); no effect off glibc.
+
+    Returns
+    -------
+    bool
+        Whether the allocator was tuned.
+    """
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError):  # not glibc
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
+    )
 
 
 def cores() -> int:
@@ -144,3 +188,41 @@ def local_tiles(
         raise _death(pool) from None
     finally:
         _stop(pool)
+
+
+def dask_tiles(
+    compute: Callable[..., tuple[int, TileArrays]],
+    card_text: str,
+    tiling: Tiling,
+    todo: list[int],
+    jobs: int,
+    names: Collection[str],
+) -> Iterator[tuple[int, TileArrays]]:
+    """``compute(card_text, k, bounds, names)`` of each tile ``k`` of ``todo`` on the workers
+    of the current ``dask.distributed`` client; the results in the order they finish.
+
+    At most two tiles per worker (``jobs`` workers, or all of the cluster's for -1) are in
+    flight, and each result is released on the cluster as soon as it arrives, so neither the
+    cluster nor this process holds more than a few tiles, whatever the size of the grid.
+    """
+    from distributed import Client, as_completed
+
+    client = Client.current()
+    workers = len(client.scheduler_info().get("workers", {})) or 1
+    in_flight = 2 * (workers if jobs < 0 else min(jobs, workers))
+    queue = iter(todo)
+
+    def submit(k: int) -> Any:
+        return client.submit(compute, card_text, k, tiling.bounds(k), names, pure=False)
+
+    running = as_completed([submit(k) for _, k in zip(range(in_flight), queue, strict=False)])
+    try:
+        for future in running:
+            result = future.result()
+            future.release()
+            for k in itertools.islice(queue, 1):
+                running.add(submit(k))
+            yield result
+    finally:
+        for future in list(running.futures):
+            future.cancel()
