@@ -49,6 +49,8 @@ _BYTES_PER_POINT = 600
 _MIN_AUTO_TILE = 100
 #: Below this many grid points one worker is faster than starting more.
 _PARALLEL_POINTS = 250_000
+#: Tiles in flight per worker (local or dask): one computing, one queued, none piling up.
+_TILES_PER_WORKER = 2
 #: Seconds between checks that every local worker is alive.
 _WATCH_SECONDS = 0.5
 
@@ -174,7 +176,7 @@ def local_tiles(
         while True:
             for k in queue:
                 pending[pool.submit(compute, card_text, k, tiling.bounds(k), names)] = k
-                if len(pending) >= 2 * jobs:
+                if len(pending) >= _TILES_PER_WORKER * jobs:
                     break
             if not pending:
                 return
@@ -209,7 +211,7 @@ def dask_tiles(
 
     client = Client.current()
     workers = len(client.scheduler_info().get("workers", {})) or 1
-    in_flight = 2 * (workers if jobs < 0 else min(jobs, workers))
+    in_flight = _TILES_PER_WORKER * (workers if jobs < 0 else min(jobs, workers))
     queue = iter(todo)
 
     def submit(k: int) -> Any:
