@@ -17,6 +17,7 @@ import math
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -53,6 +54,8 @@ _PARALLEL_POINTS = 250_000
 _TILES_PER_WORKER = 2
 #: Seconds between checks that every local worker is alive.
 _WATCH_SECONDS = 0.5
+#: Seconds a dead worker's exit code may take to be reaped by the pool's own thread.
+_REAP_SECONDS = 2.0
 
 
 #: glibc ``mallopt`` parameters and the values :func:`tune_allocator` sets (bytes).
@@ -127,14 +130,27 @@ def _worker_init() -> None:
 
 
 def _death(pool: ProcessPoolExecutor) -> WorkerDiedError:
-    """The error naming the first dead worker of ``pool`` (1-based, in start order)."""
-    processes = list(getattr(pool, "_processes", {}).values())
-    for number, proc in enumerate(processes, start=1):
-        code = proc.exitcode
-        if code is not None:
+    """The error naming the first dead worker of ``pool`` (1-based, in start order).
+
+    The pool's own thread may be reaping the dead worker at this moment (its exit code
+    reads as unknown until it has), and it terminates the survivors with SIGTERM once the
+    pool is broken; so exit codes are polled for up to :data:`_REAP_SECONDS`, and a worker
+    that ended any other way is named before one the pool terminated.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    deadline = time.monotonic() + _REAP_SECONDS
+    while True:
+        ended = [(n, p, p.exitcode) for n, p in enumerate(processes, start=1)]
+        ended = [item for item in ended if item[2] is not None]
+        killed = [item for item in ended if item[2] != -signal.SIGTERM]
+        late = time.monotonic() > deadline
+        if killed or (ended and late):
+            number, proc, code = (killed or ended)[0]
             cause = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
             return WorkerDiedError(number, f"pid {proc.pid}, {cause}")
-    return WorkerDiedError(0, "the worker pool broke")
+        if late:
+            return WorkerDiedError(0, "the worker pool broke")
+        time.sleep(0.02)
 
 
 def _check_alive(pool: ProcessPoolExecutor) -> None:
