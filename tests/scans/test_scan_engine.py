@@ -442,7 +442,9 @@ def test_dask_tiles_keep_few_tiles_in_flight_and_release_each(tmp_path):
         client.as_current(),
     ):
         seen, held = [], []
-        for k, arrays in dask_tiles(_fake_tile, "", tiling, list(range(len(tiling))), -1, ["k"]):
+        stream = dask_tiles(_fake_tile, "", tiling, list(range(len(tiling))), -1, ["k"])
+        assert next(stream) is None  # the workers have their first tiles
+        for k, arrays in stream:
             seen.append(k)
             assert arrays["k"][0, 0] == k
             held.append(len(client.who_has()))

@@ -52,6 +52,7 @@ from .refine import refine_result
 from .resume import cache_hit, create, partial_state, reopen
 from .workers import (
     TILE_MEMORY_BUDGET,
+    TileStream,
     choose_jobs,
     choose_tile,
     cores,
@@ -260,11 +261,13 @@ def _tiles(
     jobs: int,
     backend: str,
     names: Collection[str],
-) -> Iterator[tuple[int, TileArrays]]:
-    """Tile results in the order they finish (inside :func:`_backend`)."""
+) -> TileStream:
+    """Tile results in the order they finish, after one ``None`` once the workers have their
+    first tiles (inside :func:`_backend`; one worker evaluates here, when asked)."""
     if backend == "dask":
         yield from dask_tiles(compute_tile, card.text, tiling, todo, jobs, names)
     elif jobs == 1:
+        yield None
         for k in todo:
             yield compute_tile(card.text, k, tiling.bounds(k), names)
     else:
@@ -433,57 +436,59 @@ def _scan(
             _log.info("resuming with the interrupted scan's tile size %d", tile_size)
         _log.info("resuming %s: %d of %d tiles already done",
                   partial, int(writer.done.sum()), len(writer.tiling))  # fmt: skip
+        tiling, todo = writer.tiling, [k for k, done in enumerate(writer.done) if not done]
     else:
         if tile is None:
             tile = card.tile or choose_tile(card.x.n, card.y.n, max(jobs, 1))
-        writer = create(partial, card, inputs, entries, tile, jobs)
-    tiling = writer.tiling
+        tiling = Tiling(card.x.n, card.y.n, tile)
+        todo = list(range(len(tiling)))
+    names = [e.name for e in entries]
+    results = _tiles(card, tiling, todo, jobs, backend, names)
     try:
-        _run_tiles(card, writer, jobs, backend, progress, [e.name for e in entries])
+        next(results)  # the workers start on their first tiles while the file is prepared
+        if writer is None:
+            writer = create(partial, card, inputs, entries, tiling.tile, jobs)
+        _write_tiles(writer, results, progress, names)
     except KeyboardInterrupt:
-        done = int(writer.done.sum())
-        writer.close()
-        _log.warning(
-            "scan interrupted with %d of %d tiles done in %s; the same scan resumes from them",
-            done,
-            len(tiling),
-            partial,
-        )
+        if writer is not None:
+            done = int(writer.done.sum())
+            writer.close()
+            _log.warning(
+                "scan interrupted with %d of %d tiles done in %s; the same scan resumes from them",
+                done,
+                len(tiling),
+                partial,
+            )
         raise
     except BaseException:
-        writer.close()
+        if writer is not None:
+            writer.close()
         raise
+    finally:
+        results.close()
     writer.finish(out)
     return len(tiling)
 
 
-def _run_tiles(
-    card: Card,
+def _write_tiles(
     writer: PartialWriter,
-    jobs: int,
-    backend: str,
+    results: TileStream,
     progress: Progress | None,
     names: list[str],
 ) -> None:
-    """Evaluate the tiles not done yet and write each one as it arrives."""
-    todo = [k for k in range(len(writer.tiling)) if not writer.done[k]]
-    if not todo:
-        return
+    """Write each tile result as it arrives, then mark it done."""
     total = len(writer.tiling)
-    done = total - len(todo)
-    if progress is not None:
+    done = int(writer.done.sum())
+    if progress is not None and done < total:
         progress(done, total)
-    results = _tiles(card, writer.tiling, todo, jobs, backend, names)
-    try:
-        for k, arrays in results:
-            if set(arrays) != set(names):
-                raise ScanError(
-                    f"tile {k} returned the layer outputs {sorted(arrays)}, expected "
-                    f"{sorted(names)}"
-                )
-            writer.write_tile(k, arrays)
-            done += 1
-            if progress is not None:
-                progress(done, total)
-    finally:
-        results.close()
+    for item in results:
+        assert item is not None  # only the first item is None, and the caller took it
+        k, arrays = item
+        if set(arrays) != set(names):
+            raise ScanError(
+                f"tile {k} returned the layer outputs {sorted(arrays)}, expected {sorted(names)}"
+            )
+        writer.write_tile(k, arrays)
+        done += 1
+        if progress is not None:
+            progress(done, total)

@@ -30,6 +30,7 @@ from ..results import Tiling
 
 __all__ = [
     "TILE_MEMORY_BUDGET",
+    "TileStream",
     "choose_jobs",
     "choose_tile",
     "cores",
@@ -39,6 +40,10 @@ __all__ = [
 ]
 
 TileArrays = dict[str, NDArray[Any]]
+#: What :func:`local_tiles` and :func:`dask_tiles` yield: ``None`` once, as soon as the
+#: workers have their first tiles (so the caller can prepare the result file meanwhile),
+#: then ``(k, arrays)`` of each tile as it finishes.
+TileStream = Iterator["tuple[int, TileArrays] | None"]
 
 #: Memory one worker may use for a tile (bytes): a 4000 x 4000 scan with two workers peaks at
 #: 460 MiB summed RSS (scan process and workers; `make bench`), below the 600 MB bound.
@@ -60,7 +65,7 @@ _REAP_SECONDS = 2.0
 
 #: glibc ``mallopt`` parameters and the values :func:`tune_allocator` sets (bytes).
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-_TRIM_THRESHOLD = 64 * 2**20
+_TRIM_THRESHOLD = 512 * 2**20
 _MMAP_THRESHOLD = 32 * 2**20
 
 
@@ -71,10 +76,13 @@ def tune_allocator() -> bool:
     Left alone, glibc maps blocks above an adaptive threshold afresh and unmaps them when
     freed, so each numpy temporary of an evaluation pays page faults when first touched; a
     dask nanny's ``MALLOC_TRIM_THRESHOLD_`` pins that threshold at 128 kB for good, which made
-    tiles on dask workers 2.6x slower than local ones. With blocks up to 32 MiB from the heap
-    and the heap returned to the system above 64 MiB, a 572 x 572 fig3-left tile evaluates in
-    0.55 s instead of 0.95 s (2 cores). Called by every process that evaluates tiles (the
-    scan process with one worker, the local and the dask workers); no effect off glibc.
+    tiles on dask workers 2.6x slower than local ones. Blocks up to 32 MiB now come from the
+    heap, and the heap is kept between tiles (returned to the system only above 512 MiB, more
+    than a tile of :data:`TILE_MEMORY_BUDGET` uses): a worker that gave back its ~150 MiB after
+    every tile faulted it in again on the next one (0.5 million page faults, 1.2 s of system
+    time in a 2000 x 2000 scan). Peak memory is unchanged: a worker holds between tiles what
+    it used during one. Called by every process that evaluates tiles (the scan process with
+    one worker, the local and the dask workers); no effect off glibc.
 
     Returns
     -------
@@ -175,9 +183,10 @@ def local_tiles(
     todo: list[int],
     jobs: int,
     names: Collection[str],
-) -> Iterator[tuple[int, TileArrays]]:
+) -> TileStream:
     """``compute(card_text, k, bounds, names)`` of each tile ``k`` of ``todo`` in ``jobs``
-    local worker processes; the results in the order they finish.
+    local worker processes; the results in the order they finish, after one ``None`` (see
+    :data:`TileStream`).
 
     At most two tiles per worker are in flight, so finished tiles never pile up in memory;
     every :data:`_WATCH_SECONDS` the workers are checked, so a dead one is noticed even if
@@ -188,12 +197,16 @@ def local_tiles(
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init)
     pending: dict[Future[tuple[int, TileArrays]], int] = {}
     queue = iter(todo)
+    started = False
     try:
         while True:
             for k in queue:
                 pending[pool.submit(compute, card_text, k, tiling.bounds(k), names)] = k
                 if len(pending) >= _TILES_PER_WORKER * jobs:
                     break
+            if not started:
+                started = True
+                yield None
             if not pending:
                 return
             finished, _ = wait(pending, timeout=_WATCH_SECONDS, return_when=FIRST_COMPLETED)
@@ -215,9 +228,10 @@ def dask_tiles(
     todo: list[int],
     jobs: int,
     names: Collection[str],
-) -> Iterator[tuple[int, TileArrays]]:
+) -> TileStream:
     """``compute(card_text, k, bounds, names)`` of each tile ``k`` of ``todo`` on the workers
-    of the current ``dask.distributed`` client; the results in the order they finish.
+    of the current ``dask.distributed`` client; the results in the order they finish, after
+    one ``None`` (see :data:`TileStream`).
 
     At most two tiles per worker (``jobs`` workers, or all of the cluster's for -1) are in
     flight, and each result is released on the cluster as soon as it arrives, so neither the
@@ -235,6 +249,7 @@ def dask_tiles(
 
     running = as_completed([submit(k) for _, k in zip(range(in_flight), queue, strict=False)])
     try:
+        yield None
         for future in running:
             result = future.result()
             future.release()
