@@ -42,7 +42,7 @@ dark-photon: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-# A 10000 x 10000 scan on a dask LocalCluster of 2 workers (tens of minutes; not in `test`).
+# A 10000 x 10000 scan on a dask LocalCluster of 2 workers (a few minutes; not in `test`).
 bench-large: $(STAMP)
 	$(BIN)/python benchmarks/large.py
 
