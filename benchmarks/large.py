@@ -2,7 +2,8 @@
 
 Run with ``make bench-large`` (not part of ``make test``: a few minutes on two cores).
 Records the wall time, the peak memory of this process and its cluster (scheduler, nannies
-and workers, sampled from ``/proc``: summed RSS and summed PSS) and the file size under the
+and workers, sampled from ``/proc``: summed RSS and summed PSS; and the PSS of the idle
+cluster before the scan) and the file size under the
 ``large_10000_*`` keys of ``benchmarks/results.json`` (other keys kept).
 ``python benchmarks/large.py N`` scans an N x N grid instead (a smoke test; its keys are
 ``large_N_*``).
@@ -41,6 +42,7 @@ def main() -> int:
         LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
         tempfile.TemporaryDirectory() as tmp,
     ):
+        idle = _tree_memory(os.getpid())  # the cluster and this process before the scan
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         card = load_card("fig3-left", [f"axes.x.n={n}", f"axes.y.n={n}"])
@@ -55,6 +57,7 @@ def main() -> int:
         f"large_{n}_seconds": seconds,
         f"large_{n}_peak_rss_MiB": peak[0] / 2**20,
         f"large_{n}_peak_pss_MiB": peak[1] / 2**20,
+        f"large_{n}_idle_pss_MiB": idle[1] / 2**20,
         f"large_{n}_file_MiB": size,
     }
     print(json.dumps(keys, indent=2))

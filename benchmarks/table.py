@@ -92,7 +92,9 @@ ROWS: list[Row] = [
         lambda r: (
             f"{r['large_10000_seconds'] / 60:.1f} min, peak memory (summed PSS / RSS of the "
             f"scan, scheduler, nannies and workers) **{r['large_10000_peak_pss_MiB']:.0f} MiB** / "
-            f"{r['large_10000_peak_rss_MiB']:.0f} MiB, file {r['large_10000_file_MiB']:.0f} MiB"
+            f"{r['large_10000_peak_rss_MiB']:.0f} MiB (the idle cluster and client: "
+            f"{r.get('large_10000_idle_pss_MiB', float('nan')):.0f} MiB PSS), "
+            f"file {r['large_10000_file_MiB']:.0f} MiB"
         ),
     ),
 ]

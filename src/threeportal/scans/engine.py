@@ -51,6 +51,7 @@ from .errors import CardError, ScanError
 from .refine import refine_result
 from .resume import cache_hit, create, partial_state, reopen
 from .workers import (
+    DASK_TILE_MEMORY_BUDGET,
     TILE_MEMORY_BUDGET,
     TileStream,
     choose_jobs,
@@ -439,7 +440,8 @@ def _scan(
         tiling, todo = writer.tiling, [k for k, done in enumerate(writer.done) if not done]
     else:
         if tile is None:
-            tile = card.tile or choose_tile(card.x.n, card.y.n, max(jobs, 1))
+            budget = DASK_TILE_MEMORY_BUDGET if backend == "dask" else TILE_MEMORY_BUDGET
+            tile = card.tile or choose_tile(card.x.n, card.y.n, max(jobs, 1), budget)
         tiling = Tiling(card.x.n, card.y.n, tile)
         todo = list(range(len(tiling)))
     names = [e.name for e in entries]

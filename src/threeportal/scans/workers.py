@@ -29,6 +29,7 @@ from ..errors import WorkerDiedError
 from ..results import Tiling
 
 __all__ = [
+    "DASK_TILE_MEMORY_BUDGET",
     "TILE_MEMORY_BUDGET",
     "TileStream",
     "choose_jobs",
@@ -48,6 +49,10 @@ TileStream = Iterator["tuple[int, TileArrays] | None"]
 #: Memory one worker may use for a tile (bytes): a 4000 x 4000 scan with two workers peaks at
 #: 460 MiB summed RSS (scan process and workers; `make bench`), below the 600 MB bound.
 TILE_MEMORY_BUDGET = 176 * 2**20
+#: The same on a dask cluster, whose scheduler and one nanny per worker take memory of their
+#: own: a 10000 x 10000 scan on a 2-worker LocalCluster peaked at 611 MiB summed PSS with
+#: the full budget.
+DASK_TILE_MEMORY_BUDGET = TILE_MEMORY_BUDGET // 2
 #: Peak memory of evaluating every Fig. 3 layer, per grid point (measured 470 B in the mean
 #: and 500 B in the averaged decay mode; rounded up).
 _BYTES_PER_POINT = 600
@@ -112,12 +117,12 @@ def choose_jobs(n_points: int) -> int:
     return 1 if n_points < _PARALLEL_POINTS else cores()
 
 
-def choose_tile(nx: int, ny: int, jobs: int) -> int:
-    """Default tile side: as large as :data:`TILE_MEMORY_BUDGET` allows, shrunk so that the
+def choose_tile(nx: int, ny: int, jobs: int, budget: int = TILE_MEMORY_BUDGET) -> int:
+    """Default tile side: as large as ``budget`` (bytes per worker) allows, shrunk so that the
     tiles are of equal size and, with several workers, at least two per worker (each tile
     also pays a fixed cost of mass-only integrals, so fewer and larger tiles are faster)."""
     side = max(nx, ny)
-    largest = max(_MIN_AUTO_TILE, math.isqrt(TILE_MEMORY_BUDGET // _BYTES_PER_POINT))
+    largest = max(_MIN_AUTO_TILE, math.isqrt(budget // _BYTES_PER_POINT))
     if jobs > 1:
         largest = min(largest, max(_MIN_AUTO_TILE, math.isqrt(nx * ny // (2 * jobs))))
     n_tiles = math.ceil(side / min(side, largest))
