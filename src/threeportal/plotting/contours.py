@@ -398,11 +398,12 @@ class _Grids:
 
 
 def store_contours(path: str | os.PathLike[str], contours: Sequence[Contour]) -> Path:
-    """Store contours in ``/contours`` of a result file, atomically, through the file's owner.
+    """Store contours in ``/contours`` of a result file, in place and atomically, through the
+    file's owner.
 
-    The owner (:func:`threeportal.results.write_contours`) copies the file, replaces
-    ``/contours`` in the copy and renames the copy over the original, so a reader never sees
-    a half-written file.
+    The owner (:func:`threeportal.results.write_contours`) writes the new contours into the
+    file itself, as a new group that takes the place of ``/contours`` only once complete; an
+    interrupted update leaves the previous contours readable, and the file is never copied.
 
     Parameters
     ----------
