@@ -9,6 +9,7 @@ import pytest
 from threeportal.results import Tiling
 from threeportal.scans.workers import (
     _BYTES_PER_POINT,
+    DASK_TILE_MEMORY_BUDGET,
     TILE_MEMORY_BUDGET,
     choose_jobs,
     choose_tile,
@@ -27,6 +28,15 @@ def test_default_tile_fits_the_budget_and_feeds_every_worker(n, jobs):
     assert n - (tiling.n_x_tiles - 1) * tile > tile / 2 or tiling.n_x_tiles == 1
     if jobs > 1 and n * n >= 2 * jobs * 100**2:
         assert len(tiling) >= 2 * jobs
+
+
+@pytest.mark.parametrize("n", [1000, 4000, 10000])
+def test_dask_tiles_fit_the_smaller_budget(n):
+    """On a cluster a tile's evaluation stays within half the local budget (the scheduler
+    and the nannies hold memory too): 10000^2 peaked at 611 MiB summed PSS with the full one."""
+    tile = choose_tile(n, n, 1, DASK_TILE_MEMORY_BUDGET)
+    assert tile**2 * _BYTES_PER_POINT <= DASK_TILE_MEMORY_BUDGET <= TILE_MEMORY_BUDGET // 2
+    assert tile < choose_tile(n, n, 1)
 
 
 def test_one_worker_for_small_grids_all_cores_for_large():
