@@ -265,7 +265,9 @@ def _tiles(
 ) -> TileStream:
     """Tile results in the order they finish, after one ``None`` once the workers have their
     first tiles (inside :func:`_backend`; one worker evaluates here, when asked)."""
-    if backend == "dask":
+    if not todo:  # a resume with every tile done: no workers to start
+        yield None
+    elif backend == "dask":
         yield from dask_tiles(compute_tile, card.text, tiling, todo, jobs, names)
     elif jobs == 1:
         yield None

@@ -47,7 +47,8 @@ TileArrays = dict[str, NDArray[Any]]
 TileStream = Iterator["tuple[int, TileArrays] | None"]
 
 #: Memory one worker may use for a tile (bytes): a 4000 x 4000 scan with two workers peaks at
-#: 460 MiB summed RSS (scan process and workers; `make bench`), below the 600 MB bound.
+#: 436 MiB summed PSS, 518 MiB summed RSS (scan process and workers; `make bench`), below the
+#: 600 MB bound.
 TILE_MEMORY_BUDGET = 176 * 2**20
 #: The same on a dask cluster, whose scheduler and one nanny per worker take memory of their
 #: own: a 10000 x 10000 scan on a 2-worker LocalCluster peaked at 611 MiB summed PSS with
