@@ -2,11 +2,10 @@
 
 Run with ``make bench-large`` (not part of ``make test``: a few minutes on two cores).
 Records the wall time, the peak memory of this process and its cluster (scheduler, nannies
-and workers, sampled from ``/proc``: summed RSS and summed PSS; and the PSS of the idle
-cluster before the scan) and the file size under the
-``large_10000_*`` keys of ``benchmarks/results.json`` (other keys kept).
-``python benchmarks/large.py N`` scans an N x N grid instead (a smoke test; its keys are
-``large_N_*``).
+and workers, sampled from ``/proc``: summed RSS and summed PSS), the PSS of the idle cluster
+before the scan, and the file size, under the ``large_10000_*`` keys of
+``benchmarks/results.json`` (other keys kept). ``python benchmarks/large.py N`` scans an
+N x N grid instead (a smoke test; its keys are ``large_N_*``).
 """
 
 from __future__ import annotations

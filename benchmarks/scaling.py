@@ -68,11 +68,6 @@ def _tree_memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def _tree_rss(pid: int) -> int:
-    """Summed RSS of a process tree, bytes (see :func:`_tree_memory`)."""
-    return _tree_memory(pid)[0]
-
-
 def _run_child(code: str, *args: str, memory: bool = False) -> dict:
     """Run ``code`` in a child Python; its printed JSON, plus with ``memory`` the tree's peak
     memory: summed RSS and summed PSS (MiB), sampled every 50 ms.
@@ -134,18 +129,18 @@ def fig3_times() -> dict:
 _REPEATS = 3
 
 
-def _best_of(repeats: int, *args: object) -> float:
-    """The shortest wall time (s) of ``repeats`` runs of ``scan_in_child(*args)``."""
-    return min(scan_in_child(*args)["seconds"] for _ in range(repeats))  # type: ignore[arg-type]
+def _best_of(n: int, jobs: int | None = None, tile: int | None = None) -> float:
+    """The shortest wall time (s) of :data:`_REPEATS` runs of ``scan_in_child(n, jobs, tile)``."""
+    return min(scan_in_child(n, jobs, tile)["seconds"] for _ in range(_REPEATS))
 
 
 def scaling_results(mean: tuple[str, ...], sizes: tuple[int, int, int]) -> dict:
     """The issue-12 keys of ``results.json``; ``sizes`` = (1000, 2000, 4000) normally."""
     small, medium, large = sizes
     out: dict = {}
-    default = _best_of(_REPEATS, small)
+    default = _best_of(small)
     tuned = {
-        f"jobs={jobs},tile={tile}": _best_of(_REPEATS, small, jobs, tile)
+        f"jobs={jobs},tile={tile}": _best_of(small, jobs, tile)
         for jobs in (1, 2)
         for tile in (small // 4, small // 2, small)
     }

@@ -154,8 +154,8 @@ def _death(pool: ProcessPoolExecutor) -> WorkerDiedError:
     processes = list((getattr(pool, "_processes", None) or {}).values())
     deadline = time.monotonic() + _REAP_SECONDS
     while True:
-        ended = [(n, p, p.exitcode) for n, p in enumerate(processes, start=1)]
-        ended = [item for item in ended if item[2] is not None]
+        codes = [(n, p, p.exitcode) for n, p in enumerate(processes, start=1)]
+        ended = [item for item in codes if item[2] is not None]
         killed = [item for item in ended if item[2] != -signal.SIGTERM]
         late = time.monotonic() > deadline
         if killed or (ended and late):
@@ -203,24 +203,22 @@ def local_tiles(
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init)
     pending: dict[Future[tuple[int, TileArrays]], int] = {}
     queue = iter(todo)
-    started = False
+
+    def top_up() -> None:
+        for k in itertools.islice(queue, _TILES_PER_WORKER * jobs - len(pending)):
+            pending[pool.submit(compute, card_text, k, tiling.bounds(k), names)] = k
+
     try:
-        while True:
-            for k in queue:
-                pending[pool.submit(compute, card_text, k, tiling.bounds(k), names)] = k
-                if len(pending) >= _TILES_PER_WORKER * jobs:
-                    break
-            if not started:
-                started = True
-                yield None
-            if not pending:
-                return
+        top_up()
+        yield None
+        while pending:
             finished, _ = wait(pending, timeout=_WATCH_SECONDS, return_when=FIRST_COMPLETED)
             if not finished:
                 _check_alive(pool)
             for future in finished:
                 del pending[future]
                 yield future.result()
+            top_up()
     except BrokenProcessPool:
         raise _death(pool) from None
     finally:
